@@ -1,0 +1,17 @@
+# desc: module loads and unloads cleanly, logging only its banner
+# profiles: nohz plain
+. /tests/lib.sh
+mark_log
+modprobe task_isolation || fail "modprobe failed"
+grep -q '^task_isolation ' /proc/modules || fail "not in /proc/modules"
+rmmod task_isolation || fail "rmmod failed"
+grep -q '^task_isolation ' /proc/modules && fail "still loaded after rmmod"
+log=$(log_since_mark)
+echo "$log"
+# The only lines allowed: our banner, and the kernel's one-time taint notes
+# for an out-of-tree, unsigned module.
+echo "$log" | grep -v -e 'task_isolation: version ' \
+	-e 'task_isolation: no nohz_full CPU' \
+	-e 'loading out-of-tree module taints kernel' \
+	-e 'module verification failed' | grep . && fail "unexpected log lines"
+exit 0

@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the guest initramfs for one kernel series: busybox, glibc and the
+# shared libraries of every program we ship (so dynamically linked programs,
+# LD_PRELOAD and libkmod work), kmod, the module built for that kernel, the
+# project's tools and the guest test cases. Prints the image path.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+series=$1
+release=$(kernel_release "$series")
+[ -n "$release" ] || die "kernel $series not fetched"
+bdir=$OUT/build/$release
+kroot=$(kernel_dir "$series")/root
+stage=$bdir/initramfs
+image=$bdir/initramfs.cpio.gz
+
+rm -rf "$stage"
+mkdir -p "$stage"/{bin,sbin,etc,proc,sys,dev,tmp,run,root,lib64,usr/bin,usr/sbin,usr/lib} \
+	"$stage/lib/modules/$release/extra" "$stage/tests"
+
+# Copy a file and, for an ELF program or library, every library it needs,
+# keeping the host's paths so the guest's dynamic loader finds them.
+declare -A copied=()
+copy_with_libs() {
+	local f=$1 dest=${2:-$1} lib
+	[ -n "${copied[$dest]:-}" ] && return
+	copied[$dest]=1
+	mkdir -p "$stage$(dirname "$dest")"
+	cp -L "$f" "$stage$dest"
+	if file -L "$f" 2>/dev/null | grep -q 'dynamically linked'; then
+		for lib in $(ldd "$f" | awk '/=> \// { print $3 } /^\t\/.*ld-linux/ { print $1 }'); do
+			copy_with_libs "$lib"
+		done
+	fi
+}
+
+busybox=$(command -v busybox)
+cp "$busybox" "$stage/bin/busybox"
+for applet in $("$busybox" --list-full); do
+	[ -e "$stage/$applet" ] || ln -s /bin/busybox "$stage/$applet"
+done
+
+# kmod instead of busybox's module tools: it is what users run, and it
+# brings libkmod into the guest.
+copy_with_libs "$(command -v kmod)" /usr/bin/kmod
+for t in modprobe insmod rmmod lsmod modinfo depmod; do
+	rm -f "$stage/sbin/$t"
+	ln -s /usr/bin/kmod "$stage/sbin/$t"
+done
+for t in /usr/lib/x86_64-linux-gnu/libkmod.so.2 /usr/lib/x86_64-linux-gnu/libc.so.6; do
+	copy_with_libs "$t"
+done
+ln -s /lib/x86_64-linux-gnu "$stage/usr/lib/x86_64-linux-gnu" 2>/dev/null || true
+
+# The module and the harness's fault injector, registered with depmod so
+# that modprobe works as on a real system.
+cp "$bdir/module/task_isolation.ko" "$bdir/fault/isol_fault.ko" \
+	"$stage/lib/modules/$release/extra/"
+for f in modules.builtin modules.builtin.modinfo modules.order; do
+	[ -r "$kroot/lib/modules/$release/$f" ] &&
+		cp "$kroot/lib/modules/$release/$f" "$stage/lib/modules/$release/"
+done
+depmod -b "$stage" "$release"
+
+# Project binaries, when they have been built.
+for f in tools/isolctl lib/libisol.so lib/libisol-prctl.so; do
+	[ -x "$TOP/$f" ] || [ -r "$TOP/$f" ] || continue
+	case "$f" in
+	tools/*) copy_with_libs "$TOP/$f" "/usr/bin/$(basename "$f")" ;;
+	lib/*) copy_with_libs "$TOP/$f" "/usr/lib/$(basename "$f")" ;;
+	esac
+done
+
+cp "$TOP/tests/guest/init" "$stage/init"
+chmod 755 "$stage/init"
+cp -r "$TOP/tests/guest/cases" "$stage/tests/cases"
+cp "$TOP/tests/guest/lib.sh" "$TOP/tests/guest/demo.sh" "$stage/tests/"
+if [ -d "$OUT/guest-bin" ]; then
+	mkdir -p "$stage/tests/bin"
+	for f in "$OUT"/guest-bin/*; do
+		copy_with_libs "$f" "/tests/bin/$(basename "$f")"
+	done
+fi
+echo "$release" >"$stage/etc/isol-kernel"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$stage/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
+
+(cd "$stage" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$image"
+echo "$image"

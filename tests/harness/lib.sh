@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings and helpers for the QEMU test harness. Sourced, not run.
+
+HARNESS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$HARNESS_DIR/../.." && pwd)
+CACHE=${ISOL_CACHE:-$TOP/.cache}
+OUT=${ISOL_OUT:-$TOP/tests/out}
+LOGS=$OUT/logs
+
+# The kernel series we test. Each maps to the apt target release whose
+# linux-image-amd64 metapackage names the newest build of that series;
+# "default" is apt's own choice among bookworm and its point and security
+# updates (backports has a lower priority and is never picked by default).
+declare -A SERIES_SUITE=([6.1]=default [6.12]=bookworm-backports)
+KERNELS_ALL="6.1 6.12"
+
+die() {
+	echo "harness: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "# $*"
+}
+
+# Private apt configuration: the host's Debian sources plus a backports
+# stanza derived from them, with state and cache under $CACHE so the host's
+# apt setup and /boot are never touched.
+APT_ROOT=$CACHE/apt
+APT_OPTS=(
+	-o "Dir::Etc::SourceList=/dev/null"
+	-o "Dir::Etc::SourceParts=$APT_ROOT/sources.list.d"
+	-o "Dir::Etc::Preferences=/dev/null"
+	-o "Dir::Etc::PreferencesParts=/dev/null"
+	-o "Dir::State=$APT_ROOT/state"
+	-o "Dir::Cache=$APT_ROOT/cache"
+	-o "APT::Sandbox::User=root"
+	-o "Debug::NoLocking=1"
+	-q
+)
+
+kernel_dir() {
+	echo "$CACHE/kernels/$1"
+}
+
+# Kernel release (uname -r) of a cached series, empty when not fetched yet.
+kernel_release() {
+	local f
+	f=$(kernel_dir "$1")/release
+	[ -r "$f" ] && cat "$f"
+	return 0
+}

@@ -1,0 +1,173 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The whole test run: host unit tests, then for each kernel series the
+# module build and the guest suites, then the harness self-test. Prints TAP
+# and ends with "N passed, N failed, N skipped". Exit 1 on any failure.
+#   KERNELS="6.1 6.12"   kernel series to test
+#   SELFTEST=0           skip the harness self-test (it boots 4 more guests)
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KERNELS=${KERNELS:-$KERNELS_ALL}
+n=0 passed=0 failed=0 skipped=0
+
+tap() {
+	local status=$1 desc=$2
+	n=$((n + 1))
+	case "$status" in
+	ok) passed=$((passed + 1)) ;;
+	skip) skipped=$((skipped + 1)) ;;
+	*) failed=$((failed + 1)) ;;
+	esac
+	case "$status" in
+	ok) echo "ok $n - $desc" ;;
+	skip) echo "ok $n - $desc # SKIP" ;;
+	*) echo "not ok $n - $desc" ;;
+	esac
+}
+
+# Feed a guest's result lines into the TAP stream, prefixed with the kernel.
+relay_results() {
+	local prefix=$1 file=$2 line status rest
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case "$line" in
+		"not ok - "*) status=fail rest=${line#not ok - } ;;
+		"ok - "*) status=ok rest=${line#ok - } ;;
+		*) continue ;;
+		esac
+		case "$rest" in
+		*" # SKIP"*)
+			n=$((n + 1)) skipped=$((skipped + 1))
+			echo "ok $n - $prefix: $rest"
+			;;
+		*) tap "$status" "$prefix: $rest" ;;
+		esac
+	done <"$file"
+}
+
+# Judge one finished guest run. Sets END_SEEN and LOG_CLEAN for callers
+# that need to know why it failed.
+END_SEEN=0 LOG_CLEAN=1
+judge_guest() {
+	local prefix=$1 tag=$2 vmrc=$3 console=$LOGS/$2.console.log
+	local results=$LOGS/$2.results bad
+	END_SEEN=0 LOG_CLEAN=1
+	if [ -r "$results" ] && grep -q '^end-of-suite' "$results"; then
+		END_SEEN=1
+	fi
+	[ -r "$results" ] && relay_results "$prefix" "$results"
+	if [ $END_SEEN -eq 1 ]; then
+		tap ok "$prefix: guest ran the suite to its end"
+	else
+		tap fail "$prefix: guest ran the suite to its end"
+		[ "$vmrc" -eq 124 ] && echo "# guest timed out; log: $console"
+		echo "# guest did not finish; last console lines ($console):"
+		tail -n 25 "$console" 2>/dev/null | sed 's/^/#   /'
+	fi
+	if bad=$("$HARNESS_DIR/scan-log.sh" "$console" 2>&1); then
+		tap ok "$prefix: guest log free of BUG/WARNING/Oops/lockdep/hung task/panic"
+	else
+		LOG_CLEAN=0
+		tap fail "$prefix: guest log free of BUG/WARNING/Oops/lockdep/hung task/panic"
+		echo "# kernel trouble in $console:"
+		echo "$bad" | head -n 20 | sed 's/^/#   /'
+	fi
+}
+
+boot_and_judge() {
+	local series=$1 release=$2 profile=$3 label=$4 rc=0 t0
+	t0=$(date +%s)
+	"$HARNESS_DIR/vm.sh" "$series" check "$profile" || rc=$?
+	echo "# $release $profile guest: boot to power-off $(($(date +%s) - t0))s"
+	judge_guest "$label" "$release.$profile" "$rc"
+}
+
+run_host_units() {
+	local t name rc
+	for t in "$TOP"/tests/unit/*.sh; do
+		[ -e "$t" ] || continue
+		name=$(sed -n 's/^# desc: //p' "$t" | head -n 1)
+		rc=0
+		bash "$t" >"$OUT/unit.out" 2>&1 || rc=$?
+		if [ $rc -eq 0 ]; then
+			tap ok "host: $name"
+		else
+			tap fail "host: $name"
+			sed 's/^/#   /' "$OUT/unit.out"
+		fi
+	done
+}
+
+run_kernel() {
+	local series=$1 release t0 bdir
+	t0=$(date +%s)
+	release=$(kernel_release "$series")
+	echo "# kernel $series: $release (Debian package $(cat "$(kernel_dir "$series")/version"))"
+	if ! bdir=$("$HARNESS_DIR/build-module.sh" "$series" 2>"$OUT/build.err"); then
+		tap fail "$release: module builds against its own headers"
+		sed 's/^/#   /' "$OUT/build.err"
+		return
+	fi
+	tap ok "$release: module builds against its own headers"
+	if ! "$HARNESS_DIR/initramfs.sh" "$series" >/dev/null 2>"$OUT/initramfs.err"; then
+		tap fail "$release: guest initramfs builds"
+		sed 's/^/#   /' "$OUT/initramfs.err"
+		return
+	fi
+	boot_and_judge "$series" "$release" nohz "$release"
+	boot_and_judge "$series" "$release" plain "$release (no nohz_full)"
+	echo "# $release suite took $(($(date +%s) - t0))s"
+}
+
+# Each self-test breaks a guest on purpose; the harness must call it a
+# failure, for the reason given.
+selftest_one() {
+	local series=$1 fault=$2 desc=$3 release rc=0 tag saved_n=$n
+	local saved_p=$passed saved_f=$failed saved_s=$skipped
+	release=$(kernel_release "$series")
+	tag=$release.selftest.selftest-$fault
+	HUNG_TASK_SECS=5 VM_TIMEOUT=30 "$HARNESS_DIR/vm.sh" "$series" check selftest "$fault" || rc=$?
+	# Judge it silently, then restore the counters: only the verdict counts.
+	judge_guest "selftest" "$tag" "$rc" >"$OUT/selftest-$fault.tap"
+	local f=$((failed - saved_f))
+	n=$saved_n passed=$saved_p failed=$saved_f skipped=$saved_s
+	local ok=0
+	case "$fault" in
+	warn) [ $LOG_CLEAN -eq 0 ] && grep -q 'WARNING:' "$LOGS/$tag.console.log" && ok=1 ;;
+	hang) [ $LOG_CLEAN -eq 0 ] && grep -q 'blocked for more than' "$LOGS/$tag.console.log" && ok=1 ;;
+	stall) [ $END_SEEN -eq 0 ] && [ $rc -eq 124 ] && ok=1 ;;
+	fail) grep -q '^not ok .*deliberately\|^not ok .*exited with status' "$OUT/selftest-$fault.tap" && ok=1 ;;
+	esac
+	if [ $ok -eq 1 ] && [ $f -gt 0 ]; then
+		tap ok "harness: $desc"
+	else
+		tap fail "harness: $desc"
+		sed 's/^/#   /' "$OUT/selftest-$fault.tap"
+	fi
+}
+
+mkdir -p "$OUT" "$LOGS"
+t_all=$(date +%s)
+"$HARNESS_DIR/setup-host.sh" || die "host setup failed"
+# shellcheck disable=SC2086
+"$HARNESS_DIR/kernels.sh" $KERNELS || die "fetching kernels failed"
+
+run_host_units
+for s in $KERNELS; do
+	run_kernel "$s"
+done
+if [ "${SELFTEST:-1}" != 0 ]; then
+	first=${KERNELS%% *}
+	t0=$(date +%s)
+	selftest_one "$first" warn "a kernel WARNING in the guest fails the run"
+	selftest_one "$first" hang "a hung task in the guest fails the run"
+	selftest_one "$first" stall "a guest that never finishes fails the run"
+	selftest_one "$first" fail "a failing guest case fails the run"
+	echo "# harness self-test took $(($(date +%s) - t0))s"
+fi
+echo "# guest logs: $LOGS"
+echo "# total time $(($(date +%s) - t_all))s"
+echo "1..$n"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]

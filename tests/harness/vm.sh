@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot one guest: vm.sh SERIES MODE PROFILE [SELFTEST]
+#   MODE     check (run the cases, results to the results log), demo, shell
+#   PROFILE  nohz (nohz_full=1-3 ...) or plain (no isolation on the cmdline);
+#            selects which cases run
+#   SELFTEST harness self-test fault to inject (warn, hang, stall, fail)
+# The console log and results of a check run are kept under $LOGS.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+series=$1 mode=$2 profile=$3 selftest=${4:-}
+release=$(kernel_release "$series")
+[ -n "$release" ] || die "kernel $series not fetched"
+kroot=$(kernel_dir "$series")/root
+initrd=$OUT/build/$release/initramfs.cpio.gz
+[ -r "$initrd" ] || die "no initramfs for $release; build it first"
+
+cmdline="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 slub_debug=FZPU"
+cmdline+=" hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=${HUNG_TASK_SECS:-30}"
+cmdline+=" isoltest.mode=$mode isoltest.profile=$profile"
+[ -n "$selftest" ] && cmdline+=" isoltest.selftest=$selftest"
+case "$profile" in
+plain) ;;
+*) cmdline+=" nohz_full=1-3 isolcpus=nohz,domain,managed_irq,1-3 rcu_nocbs=1-3" ;;
+esac
+cmdline+=" ${VM_APPEND:-}"
+
+qemu=(qemu-system-x86_64 -M q35 -cpu max -smp 4 -m 1024 -no-reboot
+	-display none -nodefaults
+	-kernel "$kroot/boot/vmlinuz-$release" -initrd "$initrd"
+	-append "$cmdline")
+
+case "$mode" in
+shell | demo)
+	# The console is the terminal; results are not collected.
+	exec "${qemu[@]}" -serial mon:stdio -serial null
+	;;
+esac
+
+mkdir -p "$LOGS"
+tag=$release.$profile${selftest:+.selftest-$selftest}
+console=$LOGS/$tag.console.log
+results=$LOGS/$tag.results
+rm -f "$console" "$results"
+echo "# cmdline: $cmdline" >"$LOGS/$tag.cmdline"
+rc=0
+timeout -k 5 "${VM_TIMEOUT:-300}" "${qemu[@]}" \
+	-serial "file:$console" -serial "file:$results" || rc=$?
+# 124: timeout killed the guest. Anything else from QEMU is reported by
+# the caller through the missing end-of-suite marker.
+exit $rc
