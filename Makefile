@@ -14,7 +14,7 @@ DEMO_KERNEL ?= 6.12
 SHELL_KERNEL ?= 6.12
 
 CC ?= gcc
-USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -Iinclude $(CFLAGS)
+USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -Iinclude/uapi -Ilib $(CFLAGS)
 
 # Userspace parts are built as they appear in the tree.
 USER_TARGETS := $(if $(wildcard tools/isolctl.c),tools/isolctl) \
@@ -41,17 +41,17 @@ userspace: $(USER_TARGETS)
 tools/isolctl: tools/*.c include/uapi/linux/task_isolation.h
 	$(CC) $(USER_CFLAGS) -o $@ $(filter %.c,$^)
 
-lib/libisol.so: lib/libisol.c include/uapi/linux/task_isolation.h
-	$(CC) $(USER_CFLAGS) -fPIC -shared -o $@ $<
+lib/libisol.so: lib/libisol.c lib/isol.h include/uapi/linux/task_isolation.h
+	$(CC) $(USER_CFLAGS) -fPIC -shared -fvisibility=hidden -o $@ $<
 
-lib/libisol-prctl.so: lib/libisol-prctl.c lib/libisol.c
-	$(CC) $(USER_CFLAGS) -fPIC -shared -o $@ $^ -ldl
+lib/libisol-prctl.so: lib/libisol-prctl.c lib/isol-prctl.h lib/libisol.c lib/isol.h
+	$(CC) $(USER_CFLAGS) -fPIC -shared -fvisibility=hidden -o $@ $(filter %.c,$^) -ldl
 
 guest-progs: $(GUEST_PROGS)
 
-tests/out/guest-bin/%: tests/guest/progs/%.c
+tests/out/guest-bin/%: tests/guest/progs/%.c lib/libisol.c lib/isol.h
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -o $@ $< -lpthread
+	$(CC) $(USER_CFLAGS) -o $@ $< lib/libisol.c -lpthread
 
 check: userspace guest-progs
 	KERNELS="$(KERNELS)" $(HARNESS)/run.sh

@@ -3,7 +3,8 @@
  * task_isolation: give a task a nohz_full CPU the kernel leaves alone, and
  * tell it, with the cause, when the kernel enters anyway.
  *
- * This file holds module load/unload and the misc device.
+ * This file holds module load/unload and the misc device with its ioctls.
+ * Each ioctl handler copies in, validates, acts, and copies out.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -12,18 +13,189 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/tick.h>
+#include <linux/uaccess.h>
+#include "isol.h"
+
+struct workqueue_struct *isol_wq;
+
+static unsigned int isol_version_code(void)
+{
+	unsigned int major = 0, minor = 0, patch = 0;
+
+	if (sscanf(ISOL_VERSION, "%u.%u.%u", &major, &minor, &patch) < 1)
+		return 0;
+	return major << 16 | minor << 8 | patch;
+}
+
+/*
+ * Copy a size-prefixed struct in: the caller's size says which version it
+ * knows. Shorter structs are zero-extended; bytes past ours must be zero.
+ */
+static int isol_copy_in(void *kbuf, size_t ksize, const void __user *ubuf,
+			u32 minsize)
+{
+	u32 usize;
+	int ret;
+
+	if (get_user(usize, (const u32 __user *)ubuf))
+		return -EFAULT;
+	if (usize < minsize)
+		return -EINVAL;
+	ret = copy_struct_from_user(kbuf, ksize, ubuf, usize);
+	if (ret == -E2BIG)
+		return -EINVAL;
+	*(u32 *)kbuf = usize;
+	return ret;
+}
+
+/* Copy out as much as the caller knows of, and say how much that was. */
+static int isol_copy_out(void __user *ubuf, void *kbuf, size_t ksize)
+{
+	u32 usize = *(u32 *)kbuf;
+	size_t n = min_t(size_t, usize, ksize);
+
+	*(u32 *)kbuf = n;
+	return copy_to_user(ubuf, kbuf, n) ? -EFAULT : 0;
+}
+
+static long isol_ioctl_get_info(void __user *arg)
+{
+	struct isol_info info;
+	int ret;
+
+	ret = isol_copy_in(&info, sizeof(info), arg, sizeof(info));
+	if (ret)
+		return ret;
+	if (memchr_inv(info.reserved, 0, sizeof(info.reserved)) || info.pad ||
+	    info.abi_version || info.version || info.nr_cpu_ids ||
+	    info.nr_isolated || info.features)
+		return -EINVAL;
+	info.abi_version = ISOL_ABI_VERSION;
+	info.version = isol_version_code();
+	info.nr_cpu_ids = nr_cpu_ids;
+	info.nr_isolated = atomic_read(&isol_nr_isolated);
+	info.features = ISOL_FEAT_STRICT | ISOL_FEAT_LOG_ONLY |
+			ISOL_FEAT_KEEP_ON_EXEC | ISOL_FEAT_QUIESCE;
+	return isol_copy_out(arg, &info, sizeof(info));
+}
+
+static long isol_ioctl_enable(struct file *file, void __user *arg)
+{
+	struct isol_enable req;
+	long ret, cret;
+
+	ret = isol_copy_in(&req, sizeof(req), arg, sizeof(req));
+	if (ret)
+		return ret;
+	ret = isol_enable(file, &req);
+	/* The reason is copied out on failure too: that is how it is read. */
+	cret = isol_copy_out(arg, &req, sizeof(req));
+	return ret ?: cret;
+}
+
+static long isol_ioctl_get_state(struct file *file, void __user *arg)
+{
+	struct isol_state st;
+	u32 usize;
+	int ret;
+
+	ret = isol_copy_in(&st, sizeof(st), arg, sizeof(st));
+	if (ret)
+		return ret;
+	usize = st.size;
+	if (memchr_inv((char *)&st + sizeof(st.size), 0,
+		       sizeof(st) - sizeof(st.size)))
+		return -EINVAL;
+	isol_get_state(file, &st);
+	st.size = usize;
+	return isol_copy_out(arg, &st, sizeof(st));
+}
+
+static long isol_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case ISOL_IOC_GET_INFO:
+		return isol_ioctl_get_info(uarg);
+	case ISOL_IOC_ENABLE:
+		return isol_ioctl_enable(file, uarg);
+	case ISOL_IOC_DISABLE:
+		if (arg)
+			return -EINVAL;
+		return isol_disable(file);
+	case ISOL_IOC_GET_STATE:
+		return isol_ioctl_get_state(file, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int isol_open(struct inode *inode, struct file *file)
+{
+	struct isol_file *ifile = kzalloc(sizeof(*ifile), GFP_KERNEL);
+
+	if (!ifile)
+		return -ENOMEM;
+	mutex_init(&ifile->lock);
+	INIT_LIST_HEAD(&ifile->tasks);
+	file->private_data = ifile;
+	return 0;
+}
+
+static int isol_release(struct inode *inode, struct file *file)
+{
+	struct isol_file *ifile = file->private_data;
+
+	isol_file_release(ifile);
+	mutex_destroy(&ifile->lock);
+	kfree(ifile);
+	return 0;
+}
 
 static const struct file_operations isol_fops = {
 	.owner = THIS_MODULE,
+	.open = isol_open,
+	.release = isol_release,
+	.unlocked_ioctl = isol_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };
+
+static ssize_t hooks_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	ssize_t len;
+
+	mutex_lock(&isol_mutex);
+	len = isol_hooks_show(buf);
+	mutex_unlock(&isol_mutex);
+	return len;
+}
+static DEVICE_ATTR_RO(hooks);
+
+static ssize_t isolated_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&isol_nr_isolated));
+}
+static DEVICE_ATTR_RO(isolated);
+
+static struct attribute *isol_attrs[] = {
+	&dev_attr_hooks.attr,
+	&dev_attr_isolated.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(isol);
 
 static struct miscdevice isol_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "task_isolation",
 	.fops = &isol_fops,
 	.mode = 0600,
+	.groups = isol_groups,
 };
 
 static void isol_report_cpus(void)
@@ -40,18 +212,43 @@ static int __init isol_init(void)
 {
 	int ret;
 
+	BUILD_BUG_ON(ISOL_CAUSE_MAX > ISOL_NR_CAUSES);
+	BUILD_BUG_ON(sizeof(struct isol_info) != 64);
+	BUILD_BUG_ON(sizeof(struct isol_enable) != 80);
+	BUILD_BUG_ON(sizeof(struct isol_break) != 136);
+	BUILD_BUG_ON(sizeof(struct isol_state) != 464);
+
+	ret = isol_symbols_init();
+	if (ret)
+		return ret;
+	isol_wq = alloc_workqueue("task_isolation", WQ_UNBOUND, 0);
+	if (!isol_wq)
+		return -ENOMEM;
+	ret = isol_hooks_init();
+	if (ret)
+		goto err_wq;
 	ret = misc_register(&isol_misc);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", isol_misc.name, ret);
-		return ret;
+		goto err_hooks;
 	}
 	isol_report_cpus();
 	return 0;
+
+err_hooks:
+	isol_hooks_exit();
+err_wq:
+	destroy_workqueue(isol_wq);
+	return ret;
 }
 
 static void __exit isol_exit(void)
 {
 	misc_deregister(&isol_misc);
+	isol_hooks_exit();
+	/* Records freed through the workqueue are gone after this. */
+	destroy_workqueue(isol_wq);
+	rcu_barrier();
 }
 
 module_init(isol_init);

@@ -76,12 +76,11 @@ cp "$TOP/tests/guest/init" "$stage/init"
 chmod 755 "$stage/init"
 cp -r "$TOP/tests/guest/cases" "$stage/tests/cases"
 cp "$TOP/tests/guest/lib.sh" "$TOP/tests/guest/demo.sh" "$stage/tests/"
-if [ -d "$OUT/guest-bin" ]; then
-	mkdir -p "$stage/tests/bin"
-	for f in "$OUT"/guest-bin/*; do
-		copy_with_libs "$f" "/tests/bin/$(basename "$f")"
-	done
-fi
+mkdir -p "$stage/tests/bin"
+for f in "$OUT"/guest-bin/*; do
+	[ -e "$f" ] || continue
+	copy_with_libs "$f" "/tests/bin/$(basename "$f")"
+done
 echo "$release" >"$stage/etc/isol-kernel"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$stage/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"

@@ -8,6 +8,10 @@ set -u
 	echo "usage: scan-log.sh CONSOLE_LOG" >&2
 	exit 2
 }
+if [ ! -s "$1" ]; then
+	echo "$1: missing or empty: the guest never started"
+	exit 1
+fi
 patterns=(
 	'BUG:' 'BUG kmalloc' 'kernel BUG at' 'WARNING:' 'Oops' 'Kernel panic'
 	'general protection fault' 'Call Trace:' 'RIP: '

@@ -25,11 +25,14 @@ plain) ;;
 *) cmdline+=" nohz_full=1-3 isolcpus=nohz,domain,managed_irq,1-3 rcu_nocbs=1-3" ;;
 esac
 cmdline+=" ${VM_APPEND:-}"
+# VM_MONITOR=PATH: a QEMU monitor socket, for debugging a stuck guest.
+monitor=()
+[ -n "${VM_MONITOR:-}" ] && monitor=(-monitor "unix:$VM_MONITOR,server,nowait")
 
 qemu=(qemu-system-x86_64 -M q35 -cpu max -smp 4 -m 1024 -no-reboot
 	-display none -nodefaults
 	-kernel "$kroot/boot/vmlinuz-$release" -initrd "$initrd"
-	-append "$cmdline")
+	-append "$cmdline" "${monitor[@]}")
 
 case "$mode" in
 shell | demo)

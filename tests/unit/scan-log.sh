@@ -8,6 +8,11 @@ clean='[    2.9] Run /init as init process
 [    4.7] reboot: Power down'
 printf '%s\n' "$clean" >"$tmp/clean"
 bash "$scan" "$tmp/clean" || { echo "clean log flagged"; exit 1; }
+: >"$tmp/empty"
+if bash "$scan" "$tmp/empty" >/dev/null || bash "$scan" "$tmp/none" >/dev/null; then
+	echo "a missing or empty log passed"
+	exit 1
+fi
 while IFS= read -r bad; do
 	printf '%s\n%s\n' "$clean" "$bad" >"$tmp/bad"
 	if bash "$scan" "$tmp/bad" >/dev/null; then

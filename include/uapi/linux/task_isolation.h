@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * Task isolation: the ioctl interface of /dev/task_isolation.
+ *
+ * A task isolates itself: it pins itself to one nohz_full CPU, opens the
+ * device and issues ISOL_IOC_ENABLE. Every struct starts with its size as
+ * the caller knows it; the module accepts shorter (older) structs and longer
+ * ones whose extra bytes are zero, so the structs can grow. Reserved fields
+ * and unknown flags must be zero, or the call fails with EINVAL.
+ *
+ * ioctl numbers are never reused: a retired command keeps its number.
+ */
+#ifndef _UAPI_LINUX_TASK_ISOLATION_H
+#define _UAPI_LINUX_TASK_ISOLATION_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define ISOL_DEVICE_PATH	"/dev/task_isolation"
+
+/* Bumped on incompatible changes only; additions are told by features. */
+#define ISOL_ABI_VERSION	1
+
+/* Features the module supports, in isol_info.features. */
+#define ISOL_FEAT_STRICT	(1ULL << 0)	/* break sends a signal */
+#define ISOL_FEAT_LOG_ONLY	(1ULL << 1)	/* break is recorded only */
+#define ISOL_FEAT_KEEP_ON_EXEC	(1ULL << 2)	/* ISOL_F_KEEP_ON_EXEC */
+#define ISOL_FEAT_QUIESCE	(1ULL << 3)	/* CPU quiesced on entry */
+
+/**
+ * struct isol_info - what the module is and can do (ISOL_IOC_GET_INFO)
+ * @size:	in: sizeof(struct isol_info) as the caller knows it;
+ *		out: the number of bytes the module filled in
+ * @abi_version: ISOL_ABI_VERSION of the module
+ * @version:	module version, (major << 16) | (minor << 8) | patch
+ * @nr_cpu_ids:	number of possible CPU ids on this system
+ * @nr_isolated: number of tasks isolated right now
+ * @features:	ISOL_FEAT_* bits
+ * @reserved:	zero
+ */
+struct isol_info {
+	__u32 size;
+	__u32 abi_version;
+	__u32 version;
+	__u32 nr_cpu_ids;
+	__u32 nr_isolated;
+	__u32 pad;
+	__u64 features;
+	__u64 reserved[4];
+};
+
+/* Modes of isolation, in isol_enable.mode. */
+#define ISOL_MODE_STRICT	1	/* a break sends the signal, ends isolation */
+#define ISOL_MODE_LOG_ONLY	2	/* a break is recorded, isolation stays */
+
+/* Flags of isol_enable.flags. */
+#define ISOL_F_KEEP_ON_EXEC	(1U << 0)	/* stay isolated across execve() */
+#define ISOL_F_ALL		ISOL_F_KEEP_ON_EXEC
+
+/* Default and limit of isol_enable.quiesce_timeout_ns. */
+#define ISOL_QUIESCE_TIMEOUT_DEFAULT_NS	100000000ULL	/* 100 ms */
+#define ISOL_QUIESCE_TIMEOUT_MAX_NS	10000000000ULL	/* 10 s */
+
+/*
+ * Why ISOL_IOC_ENABLE failed, in isol_enable.reason. The errno says what
+ * class of failure it was; the reason says which precondition.
+ */
+enum isol_reason {
+	ISOL_REASON_NONE = 0,
+	ISOL_REASON_BAD_ARGS,		/* EINVAL: bad field, flag or mode */
+	ISOL_REASON_BAD_SIGNAL,		/* EINVAL: signal out of range */
+	ISOL_REASON_AFFINITY,		/* EINVAL: affinity is not one CPU */
+	ISOL_REASON_NOT_NOHZ_FULL,	/* EINVAL: the CPU is not nohz_full */
+	ISOL_REASON_CPU_BUSY,		/* EBUSY: another task isolated there */
+	ISOL_REASON_OTHER_FILE,		/* EBUSY: isolated through another open */
+	ISOL_REASON_PERMISSION,		/* EPERM: needs CAP_SYS_NICE */
+	ISOL_REASON_NOT_QUIET,		/* EAGAIN: CPU not quiet in time, see busy */
+	ISOL_REASON_INTERRUPTED,	/* EINTR: a signal arrived while waiting */
+	ISOL_REASON_NO_MEMORY,		/* ENOMEM */
+	ISOL_REASON_HOOKS,		/* EIO: a hook could not be armed */
+};
+
+/* What kept the CPU from being quiet, in isol_enable.busy (EAGAIN). */
+#define ISOL_BUSY_TICK_DEP	(1U << 0)	/* a tick dependency, see tick_dep */
+#define ISOL_BUSY_TIMER		(1U << 1)	/* a timer due within a tick */
+#define ISOL_BUSY_RCU		(1U << 2)	/* RCU needs the CPU */
+#define ISOL_BUSY_RUNNABLE	(1U << 3)	/* another task runnable there */
+#define ISOL_BUSY_VMSTAT	(1U << 4)	/* vmstat work still pending */
+
+/*
+ * Tick dependencies, in isol_enable.tick_dep: the bits of the kernel's
+ * enum tick_dep_bits, passed through.
+ */
+#define ISOL_TICK_DEP_POSIX_TIMER	(1U << 0)
+#define ISOL_TICK_DEP_PERF_EVENTS	(1U << 1)
+#define ISOL_TICK_DEP_SCHED		(1U << 2)
+#define ISOL_TICK_DEP_CLOCK_UNSTABLE	(1U << 3)
+#define ISOL_TICK_DEP_RCU		(1U << 4)
+#define ISOL_TICK_DEP_RCU_EXP		(1U << 5)
+
+/**
+ * struct isol_enable - arm isolation for the calling task (ISOL_IOC_ENABLE)
+ * @size:	in: sizeof(struct isol_enable) as the caller knows it
+ * @flags:	in: ISOL_F_* bits
+ * @mode:	in: ISOL_MODE_STRICT or ISOL_MODE_LOG_ONLY
+ * @signal:	in: signal sent on a break in strict mode; 0 means SIGKILL.
+ *		Must be 0 in log-only mode.
+ * @quiesce_timeout_ns: in: how long entering may wait for the CPU to become
+ *		quiet; 0 means ISOL_QUIESCE_TIMEOUT_DEFAULT_NS; at most
+ *		ISOL_QUIESCE_TIMEOUT_MAX_NS
+ * @cpu:	out: the CPU the task is isolated on (or tried to be)
+ * @reason:	out: enum isol_reason, also filled in when the call fails
+ * @busy:	out: ISOL_BUSY_* bits when the reason is ISOL_REASON_NOT_QUIET
+ * @tick_dep:	out: ISOL_TICK_DEP_* bits seen while waiting
+ * @quiesce_ns:	out: how long quiescing took
+ * @reserved:	zero
+ */
+struct isol_enable {
+	__u32 size;
+	__u32 flags;
+	__u32 mode;
+	__s32 signal;
+	__u64 quiesce_timeout_ns;
+	__s32 cpu;
+	__u32 reason;
+	__u32 busy;
+	__u32 tick_dep;
+	__u64 quiesce_ns;
+	__u64 reserved[4];
+};
+
+/* What broke isolation, in isol_break.cause. */
+enum isol_cause {
+	ISOL_CAUSE_NONE = 0,
+	ISOL_CAUSE_SYSCALL,		/* detail: syscall number */
+	ISOL_CAUSE_PAGE_FAULT,		/* detail: faulting user address */
+	ISOL_CAUSE_EXCEPTION,		/* another exception from user space */
+	ISOL_CAUSE_TIMER,		/* local timer interrupt (tick, hrtimer) */
+	ISOL_CAUSE_IPI_CALL,		/* function-call IPI (incl. TLB flush) */
+	ISOL_CAUSE_IPI_RESCHED,		/* reschedule IPI */
+	ISOL_CAUSE_IPI_IRQ_WORK,	/* irq_work IPI */
+	ISOL_CAUSE_IRQ,			/* device interrupt; detail: irq */
+	ISOL_CAUSE_VECTOR,		/* other system vector; detail: vector */
+	ISOL_CAUSE_PREEMPTED,		/* another task ran on the CPU */
+	ISOL_CAUSE_AFFINITY,		/* affinity changed from outside */
+	ISOL_CAUSE_MIGRATED,		/* the task left its CPU */
+	ISOL_CAUSE_CPU_OFFLINE,		/* the CPU is going offline */
+	ISOL_CAUSE_SIGNAL,		/* a signal was delivered; detail: signo */
+	ISOL_CAUSE_UNKNOWN,		/* a kernel entry with no known cause */
+	ISOL_CAUSE_MAX
+};
+
+/* Room for causes to come; ISOL_CAUSE_MAX never exceeds it. */
+#define ISOL_NR_CAUSES	32
+
+#define ISOL_COMM_LEN	16
+#define ISOL_DESC_LEN	64
+
+/**
+ * struct isol_break - one break of isolation
+ * @time_ns:	CLOCK_MONOTONIC time of the break
+ * @cause:	enum isol_cause
+ * @cpu:	the isolated CPU
+ * @pid:	the isolated task (thread id, in the reader's pid namespace)
+ * @sender_cpu:	CPU that caused a remote break, -1 when local or unknown
+ * @sender_pid:	task that caused a remote break, 0 when local or unknown
+ * @pad:	zero
+ * @detail:	cause-specific number, see enum isol_cause
+ * @comm:	the isolated task's command name
+ * @sender_comm: the sending task's command name, empty when unknown
+ * @desc:	the cause in words, e.g. "syscall 1", "reschedule IPI from CPU 0"
+ */
+struct isol_break {
+	__u64 time_ns;
+	__u32 cause;
+	__u32 cpu;
+	__s32 pid;
+	__s32 sender_cpu;
+	__s32 sender_pid;
+	__u32 pad;
+	__u64 detail;
+	char comm[ISOL_COMM_LEN];
+	char sender_comm[ISOL_COMM_LEN];
+	char desc[ISOL_DESC_LEN];
+};
+
+/* States, in isol_state.state. */
+#define ISOL_STATE_OFF		0	/* never isolated through this file */
+#define ISOL_STATE_ISOLATED	1
+#define ISOL_STATE_ENDED	2	/* was isolated; see end_cause */
+
+/* Why isolation ended, in isol_state.end_cause. */
+enum isol_end {
+	ISOL_END_NONE = 0,
+	ISOL_END_DISABLED,	/* ISOL_IOC_DISABLE */
+	ISOL_END_BREAK,		/* a break in strict mode */
+	ISOL_END_EXEC,		/* execve() without ISOL_F_KEEP_ON_EXEC */
+	ISOL_END_EXIT,		/* the task exited */
+	ISOL_END_MIGRATED,	/* the task left its CPU */
+};
+
+/**
+ * struct isol_state - the calling task's isolation (ISOL_IOC_GET_STATE)
+ * @size:	in: sizeof(struct isol_state) as the caller knows it;
+ *		out: the number of bytes the module filled in
+ * @state:	ISOL_STATE_*
+ * @mode:	ISOL_MODE_* of the last enable
+ * @flags:	ISOL_F_* of the last enable
+ * @signal:	signal of the last enable (resolved: never 0)
+ * @cpu:	CPU of the last enable, -1 when never isolated
+ * @end_cause:	enum isol_end when state is ISOL_STATE_ENDED
+ * @nr_breaks:	breaks since the last enable
+ * @nr_by_cause: breaks since the last enable, indexed by enum isol_cause
+ * @last_break:	the most recent break, cause ISOL_CAUSE_NONE when none
+ * @reserved:	zero
+ */
+struct isol_state {
+	__u32 size;
+	__u32 state;
+	__u32 mode;
+	__u32 flags;
+	__s32 signal;
+	__s32 cpu;
+	__u32 end_cause;
+	__u32 pad;
+	__u64 nr_breaks;
+	__u64 nr_by_cause[ISOL_NR_CAUSES];
+	struct isol_break last_break;
+	__u64 reserved[4];
+};
+
+#define ISOL_IOC_MAGIC		0xB8
+
+#define ISOL_IOC_GET_INFO	_IOWR(ISOL_IOC_MAGIC, 0x00, struct isol_info)
+#define ISOL_IOC_ENABLE		_IOWR(ISOL_IOC_MAGIC, 0x01, struct isol_enable)
+#define ISOL_IOC_DISABLE	_IO(ISOL_IOC_MAGIC, 0x02)
+#define ISOL_IOC_GET_STATE	_IOWR(ISOL_IOC_MAGIC, 0x03, struct isol_state)
+
+#endif /* _UAPI_LINUX_TASK_ISOLATION_H */

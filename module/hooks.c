@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The events the module must see, and the hook chosen for each at load
+ * time. Hooks are registered when the first task arms isolation and stay
+ * registered while any task is isolated or arming, so arming or disarming
+ * one task never patches kernel text under another isolated CPU. Every
+ * probe starts with one per-CPU test and returns at once for CPUs with no
+ * isolated task.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpuhotplug.h>
+#include <linux/ftrace.h>
+#include <linux/interrupt.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/tracepoint.h>
+#include <linux/unistd.h>
+#include "isol.h"
+#include "isol_compat.h"
+
+/*
+ * The kernel entry in progress on this CPU if it came from the isolated
+ * task's user space and its cause is not known yet; marks it known.
+ * Called on the isolated CPU with preemption disabled.
+ */
+static struct isol_task *isol_entry_owner(void)
+{
+	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
+	struct isol_task *t = rcu_dereference_sched(pc->owner);
+
+	if (!t || t->task != current || !pc->in_kernel || pc->classified)
+		return NULL;
+	pc->classified = true;
+	return t;
+}
+
+static void isol_probe_user_exit(void *data, int dummy)
+{
+	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
+	struct isol_task *t = rcu_dereference_sched(pc->owner);
+
+	if (!t || t->task != current)
+		return;
+	pc->in_kernel = true;
+	pc->classified = false;
+}
+
+static void isol_probe_user_enter(void *data, int dummy)
+{
+	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
+	struct isol_task *t = rcu_dereference_sched(pc->owner);
+
+	if (!t || t->task != current || !pc->in_kernel)
+		return;
+	pc->in_kernel = false;
+	if (!pc->classified) {
+		/* No hook saw why the kernel was entered. */
+		pc->classified = true;
+		isol_break_local(t, ISOL_CAUSE_UNKNOWN, 0, "kernel entry of unknown cause");
+	} else {
+		isol_flush_remote(t);
+	}
+	/*
+	 * The exit work loop has already run: if isolation just ended, a
+	 * self-interrupt makes the task enter again at once, so that the
+	 * queued work delivers the signal now rather than at some later entry.
+	 */
+	if (atomic_read(&t->state) != ISOL_STATE_ISOLATED)
+		irq_work_queue(&t->defer);
+}
+
+static bool isol_syscall_allowed(unsigned int nr, const struct pt_regs *regs)
+{
+	switch (nr) {
+	case __NR_exit:
+	case __NR_exit_group:
+	case __NR_execve:
+	case __NR_execveat:
+		return true;
+	case __NR_ioctl:
+		return regs->si == ISOL_IOC_DISABLE;
+	default:
+		return false;
+	}
+}
+
+static void notrace isol_ftrace_syscall(unsigned long ip, unsigned long parent_ip,
+					struct ftrace_ops *op,
+					struct ftrace_regs *fregs)
+{
+	const struct pt_regs *regs;
+	struct isol_task *t;
+	unsigned int nr;
+	int bit;
+
+	/* Also disables preemption, which the per-CPU state needs. */
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (bit < 0)
+		return;
+	t = isol_entry_owner();
+	if (t) {
+		regs = (const struct pt_regs *)isol_ftrace_arg(fregs, 0);
+		nr = isol_ftrace_arg(fregs, 1);
+		if (!isol_syscall_allowed(nr, regs))
+			isol_break_local(t, ISOL_CAUSE_SYSCALL, nr, "syscall %u", nr);
+	}
+	ftrace_test_recursion_unlock(bit);
+}
+
+static void isol_probe_page_fault(void *data, unsigned long address,
+				  struct pt_regs *regs, unsigned long error_code)
+{
+	struct isol_task *t = isol_entry_owner();
+
+	if (t)
+		isol_break_local(t, ISOL_CAUSE_PAGE_FAULT, address,
+				 "page fault at 0x%lx (%s)", address,
+				 error_code & 2 ? "write" : "read");
+}
+
+static void isol_probe_timer(void *data, int vector)
+{
+	struct isol_task *t = isol_entry_owner();
+
+	if (t)
+		isol_break_local(t, ISOL_CAUSE_TIMER, vector, "timer interrupt");
+}
+
+static void isol_probe_call_function(void *data, int vector)
+{
+	struct isol_task *t = isol_entry_owner();
+
+	if (t)
+		isol_break_local(t, ISOL_CAUSE_IPI_CALL, vector,
+				 "function call IPI");
+}
+
+static void isol_probe_reschedule(void *data, int vector)
+{
+	struct isol_task *t = isol_entry_owner();
+
+	if (t)
+		isol_break_local(t, ISOL_CAUSE_IPI_RESCHED, vector,
+				 "reschedule IPI");
+}
+
+static void isol_probe_irq_work(void *data, int vector)
+{
+	struct isol_task *t = isol_entry_owner();
+
+	if (t)
+		isol_break_local(t, ISOL_CAUSE_IPI_IRQ_WORK, vector,
+				 "irq_work IPI");
+}
+
+static void isol_probe_vector(void *data, int vector)
+{
+	struct isol_task *t = isol_entry_owner();
+
+	if (t)
+		isol_break_local(t, ISOL_CAUSE_VECTOR, vector,
+				 "interrupt vector 0x%x", vector);
+}
+
+static void isol_probe_irq(void *data, int irq, struct irqaction *action)
+{
+	struct isol_task *t = isol_entry_owner();
+
+	if (t)
+		isol_break_local(t, ISOL_CAUSE_IRQ, irq, "irq %d (%s)", irq,
+				 action->name ?: "?");
+}
+
+static void isol_remote_from_current(struct isol_remote *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->sender_cpu = smp_processor_id();
+	r->sender_pid = task_pid_nr(current);
+	strscpy(r->sender_comm, current->comm, sizeof(r->sender_comm));
+}
+
+/* Runs under the runqueue lock: record, and defer everything else. */
+static void isol_probe_sched_switch(void *data, bool preempt,
+				    struct task_struct *prev,
+				    struct task_struct *next,
+				    unsigned int prev_state)
+{
+	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
+	struct isol_task *t = rcu_dereference_sched(pc->owner);
+	struct isol_remote r;
+
+	if (!t || t->task != prev || !pc->in_kernel || pc->classified)
+		return;
+	pc->classified = true;
+	isol_remote_from_current(&r);
+	r.sender_pid = task_pid_nr(next);
+	strscpy(r.sender_comm, next->comm, sizeof(r.sender_comm));
+	isol_record_break(t, ISOL_CAUSE_PREEMPTED, 0, &r, "preempted by %s[%d]",
+			  r.sender_comm, r.sender_pid);
+	irq_work_queue(&t->defer);
+}
+
+/* Runs under runqueue locks, on any CPU. */
+static void isol_probe_migrate(void *data, struct task_struct *p, int dest_cpu)
+{
+	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, task_cpu(p));
+	struct isol_task *t = rcu_dereference_sched(pc->owner);
+	struct isol_remote r;
+
+	if (!t || t->task != p || dest_cpu == t->cpu)
+		return;
+	isol_remote_from_current(&r);
+	isol_record_break(t, ISOL_CAUSE_MIGRATED, dest_cpu, &r,
+			  "moved to CPU %d by %s[%d]", dest_cpu,
+			  r.sender_comm, r.sender_pid);
+	isol_end_deferred(t, ISOL_END_MIGRATED);
+}
+
+static void isol_probe_exit(void *data, struct task_struct *p)
+{
+	struct isol_task *t = isol_current_owner();
+
+	/* The queued work runs from exit_task_work(), later in do_exit(). */
+	if (t && isol_task_end(t, ISOL_END_EXIT))
+		irq_work_queue(&t->defer);
+}
+
+static void isol_probe_exec(void *data, struct task_struct *p, pid_t old_pid,
+			    struct linux_binprm *bprm)
+{
+	struct isol_task *t = isol_current_owner();
+
+	if (t && !(t->flags & ISOL_F_KEEP_ON_EXEC) &&
+	    isol_task_end(t, ISOL_END_EXEC))
+		irq_work_queue(&t->defer);
+}
+
+/* Affinity of @p being set, under its runqueue lock, on any CPU. */
+static void notrace isol_ftrace_affinity(unsigned long ip, unsigned long parent_ip,
+					 struct ftrace_ops *op,
+					 struct ftrace_regs *fregs)
+{
+	struct task_struct *p;
+	struct isol_cpu *pc;
+	struct isol_task *t;
+	struct isol_remote r;
+	int bit;
+
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (bit < 0)
+		return;
+	p = (struct task_struct *)isol_ftrace_arg(fregs, 0);
+	pc = per_cpu_ptr(&isol_cpus, task_cpu(p));
+	t = rcu_dereference_sched(pc->owner);
+	if (t && t->task == p && p != current) {
+		isol_remote_from_current(&r);
+		isol_break_deferred(t, ISOL_CAUSE_AFFINITY, 0, &r);
+	}
+	ftrace_test_recursion_unlock(bit);
+}
+
+static void isol_probe_tick_stop(void *data, int success, int dependency)
+{
+	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
+
+	if (!success && pc->claim)
+		WRITE_ONCE(pc->tick_dep, READ_ONCE(pc->tick_dep) | dependency);
+}
+
+/* Teardown on the CPU going down, in its hotplug thread. */
+static int isol_cpu_down(unsigned int cpu)
+{
+	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, cpu);
+	struct isol_remote r;
+	struct isol_task *t;
+
+	rcu_read_lock_sched();
+	t = rcu_dereference_sched(pc->owner);
+	if (t) {
+		isol_remote_from_current(&r);
+		isol_record_break(t, ISOL_CAUSE_CPU_OFFLINE, cpu, &r,
+				  "CPU %u going offline", cpu);
+		isol_end_deferred(t, ISOL_END_MIGRATED);
+	}
+	rcu_read_unlock_sched();
+	return 0;
+}
+
+enum isol_hook_kind { ISOL_TRACEPOINT, ISOL_FTRACE };
+
+struct isol_hook {
+	const char *event;		/* what the hook lets us see */
+	const char *target;		/* tracepoint or function name */
+	enum isol_hook_kind kind;
+	bool essential;
+	void *probe;
+	struct tracepoint *tp;		/* resolved at load */
+	struct ftrace_ops ops;
+	bool available;
+	bool registered;
+};
+
+#define ISOL_TP(ev, name, fn, ess) \
+	{ .event = ev, .target = name, .kind = ISOL_TRACEPOINT, \
+	  .essential = ess, .probe = fn }
+#define ISOL_FT(ev, name, fn) \
+	{ .event = ev, .target = name, .kind = ISOL_FTRACE, .essential = true, \
+	  .ops = { .func = fn } }
+
+static struct isol_hook isol_hooks[] = {
+	ISOL_TP("kernel entry", "user_exit", isol_probe_user_exit, true),
+	ISOL_TP("return to user", "user_enter", isol_probe_user_enter, true),
+	ISOL_FT("syscall", "x64_sys_call", isol_ftrace_syscall),
+	ISOL_TP("page fault", "page_fault_user", isol_probe_page_fault, true),
+	ISOL_TP("timer interrupt", "local_timer_entry", isol_probe_timer, true),
+	ISOL_TP("function call IPI", "call_function_entry",
+		isol_probe_call_function, true),
+	ISOL_TP("function call IPI", "call_function_single_entry",
+		isol_probe_call_function, true),
+	ISOL_TP("reschedule IPI", "reschedule_entry", isol_probe_reschedule, true),
+	ISOL_TP("irq_work IPI", "irq_work_entry", isol_probe_irq_work, true),
+	ISOL_TP("system vector", "spurious_apic_entry", isol_probe_vector, false),
+	ISOL_TP("system vector", "error_apic_entry", isol_probe_vector, false),
+	ISOL_TP("system vector", "x86_platform_ipi_entry", isol_probe_vector, false),
+	ISOL_TP("system vector", "thermal_apic_entry", isol_probe_vector, false),
+	ISOL_TP("system vector", "threshold_apic_entry", isol_probe_vector, false),
+	ISOL_TP("system vector", "deferred_error_apic_entry", isol_probe_vector,
+		false),
+	ISOL_TP("device interrupt", "irq_handler_entry", isol_probe_irq, true),
+	ISOL_TP("preemption", "sched_switch", isol_probe_sched_switch, true),
+	ISOL_TP("migration", "sched_migrate_task", isol_probe_migrate, true),
+	ISOL_TP("exit", "sched_process_exit", isol_probe_exit, true),
+	ISOL_TP("exec", "sched_process_exec", isol_probe_exec, true),
+	ISOL_FT("affinity change", "set_cpus_allowed_common", isol_ftrace_affinity),
+	ISOL_TP("tick dependency", "tick_stop", isol_probe_tick_stop, false),
+};
+
+static int isol_hooks_users;		/* isol_mutex */
+static enum cpuhp_state isol_cpuhp_state;
+
+static void isol_find_tracepoint(struct tracepoint *tp, void *priv)
+{
+	struct isol_hook *h;
+
+	for (h = isol_hooks; h < isol_hooks + ARRAY_SIZE(isol_hooks); h++)
+		if (h->kind == ISOL_TRACEPOINT && !strcmp(h->target, tp->name))
+			h->tp = tp;
+}
+
+static void isol_hook_unregister(struct isol_hook *h)
+{
+	if (!h->registered)
+		return;
+	if (h->kind == ISOL_TRACEPOINT)
+		tracepoint_probe_unregister(h->tp, h->probe, NULL);
+	else
+		unregister_ftrace_function(&h->ops);
+	h->registered = false;
+}
+
+static int isol_hook_register(struct isol_hook *h)
+{
+	int ret;
+
+	if (!h->available)
+		return 0;
+	if (h->kind == ISOL_TRACEPOINT)
+		ret = tracepoint_probe_register(h->tp, h->probe, NULL);
+	else
+		ret = register_ftrace_function(&h->ops);
+	if (ret) {
+		pr_err("cannot arm the %s hook on %s: %d\n", h->event, h->target, ret);
+		return ret;
+	}
+	h->registered = true;
+	return 0;
+}
+
+static void isol_hooks_unregister_all(void)
+{
+	int i;
+
+	for (i = ARRAY_SIZE(isol_hooks) - 1; i >= 0; i--)
+		isol_hook_unregister(&isol_hooks[i]);
+	/* No probe runs any more once this returns. */
+	tracepoint_synchronize_unregister();
+}
+
+/* Arm the hooks for the first user. Called with isol_mutex held. */
+int isol_hooks_get(void)
+{
+	int i, ret;
+
+	lockdep_assert_held(&isol_mutex);
+	if (isol_hooks_users++)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(isol_hooks); i++) {
+		ret = isol_hook_register(&isol_hooks[i]);
+		if (ret) {
+			isol_hooks_unregister_all();
+			isol_hooks_users = 0;
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* Disarm the hooks when the last user leaves. Called with isol_mutex held. */
+void isol_hooks_put(void)
+{
+	lockdep_assert_held(&isol_mutex);
+	if (!--isol_hooks_users)
+		isol_hooks_unregister_all();
+}
+
+ssize_t isol_hooks_show(char *buf)
+{
+	const struct isol_hook *h;
+	ssize_t len = 0;
+
+	for (h = isol_hooks; h < isol_hooks + ARRAY_SIZE(isol_hooks); h++)
+		len += sysfs_emit_at(buf, len, "%-18s %-10s %-26s %s\n", h->event,
+				     h->kind == ISOL_TRACEPOINT ? "tracepoint" : "ftrace",
+				     h->target,
+				     !h->available ? "missing" :
+				     h->registered ? "armed" : "ready");
+	return len;
+}
+
+/*
+ * Choose the hooks: find each tracepoint, and check each ftrace target can
+ * be filtered on (setting a filter does not patch any code). Fails when an
+ * essential event has no hook on this kernel.
+ */
+int isol_hooks_init(void)
+{
+	struct isol_hook *h;
+	int ret;
+
+	for_each_kernel_tracepoint(isol_find_tracepoint, NULL);
+	for (h = isol_hooks; h < isol_hooks + ARRAY_SIZE(isol_hooks); h++) {
+		if (h->kind == ISOL_TRACEPOINT) {
+			h->available = h->tp;
+		} else {
+			ret = ftrace_set_filter(&h->ops, (unsigned char *)h->target,
+						strlen(h->target), 1);
+			h->available = !ret;
+		}
+		if (!h->available && h->essential) {
+			pr_err("no hook for %s on this kernel (%s %s not found)\n",
+			       h->event, h->kind == ISOL_TRACEPOINT ?
+			       "tracepoint" : "function", h->target);
+			ret = -ENOENT;
+			goto fail;
+		}
+	}
+
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "task_isolation:cpu",
+					NULL, isol_cpu_down);
+	if (ret < 0)
+		goto fail;
+	isol_cpuhp_state = ret;
+	return 0;
+fail:
+	for (h = isol_hooks; h < isol_hooks + ARRAY_SIZE(isol_hooks); h++)
+		if (h->kind == ISOL_FTRACE)
+			ftrace_free_filter(&h->ops);
+	return ret;
+}
+
+void isol_hooks_exit(void)
+{
+	struct isol_hook *h;
+
+	cpuhp_remove_state_nocalls(isol_cpuhp_state);
+	for (h = isol_hooks; h < isol_hooks + ARRAY_SIZE(isol_hooks); h++)
+		if (h->kind == ISOL_FTRACE)
+			ftrace_free_filter(&h->ops);
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Quiescing a CPU before its task returns to user space isolated: drain
+ * the per-CPU LRU batches, fold the vmstat counters and cancel the vmstat
+ * worker, then wait, for a bounded time and preemptibly, for the scheduler
+ * tick to stop. What still keeps the CPU busy is reported, not waited out.
+ */
+
+#include <linux/delay.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/stat.h>
+#include <linux/tick.h>
+#include <linux/timekeeping.h>
+#include "isol.h"
+
+#define ISOL_TICK_DEP_RCU_ANY	(ISOL_TICK_DEP_RCU | ISOL_TICK_DEP_RCU_EXP)
+
+/* Runs on @cpu, which the caller's affinity pins it to. */
+static void isol_vmstat_quiet(int cpu)
+{
+	/*
+	 * Fold this CPU's counter deltas into the global ones. The vmstat
+	 * worker then has nothing to do here, so cancelling it loses nothing,
+	 * and the shepherd sees no deltas to requeue it for.
+	 */
+	isol_sym.refresh_cpu_vm_stats(false);
+	cancel_delayed_work(per_cpu_ptr(isol_sym.vmstat_work, cpu));
+}
+
+void isol_quiesce_again(void)
+{
+	isol_sym.lru_add_drain();
+	isol_vmstat_quiet(raw_smp_processor_id());
+}
+
+/* What keeps @cpu from being quiet. Called on @cpu, preemption disabled. */
+static u32 isol_cpu_busy(int cpu, u32 *tick_dep)
+{
+	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
+	u32 busy = 0, dep;
+
+	if (delayed_work_pending(per_cpu_ptr(isol_sym.vmstat_work, cpu)))
+		busy |= ISOL_BUSY_VMSTAT;
+	if (!single_task_running())
+		busy |= ISOL_BUSY_RUNNABLE;
+	if (!isol_sym.tick_nohz_tick_stopped_cpu(cpu)) {
+		dep = READ_ONCE(pc->tick_dep);
+		*tick_dep |= dep;
+		if (dep & ISOL_TICK_DEP_RCU_ANY)
+			busy |= ISOL_BUSY_RCU;
+		if (dep & ~ISOL_TICK_DEP_RCU_ANY)
+			busy |= ISOL_BUSY_TICK_DEP;
+		/* No dependency and nothing else runnable: a timer is due. */
+		if (!dep && !(busy & ISOL_BUSY_RUNNABLE))
+			busy |= ISOL_BUSY_TIMER;
+	}
+	return busy;
+}
+
+/*
+ * Quiesce the calling task's CPU, t->cpu. Returns 0 when quiet, -EAGAIN
+ * with req->busy/tick_dep filled in when the budget ran out, -EINTR on a
+ * signal. Never sleeps for long and never spins with preemption disabled:
+ * each round is short, and cond_resched() runs between rounds.
+ */
+int isol_quiesce(struct isol_task *t, struct isol_enable *req)
+{
+	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
+	u64 start = ktime_get_ns();
+	u32 busy, tick_dep = 0;
+
+	WRITE_ONCE(pc->tick_dep, 0);
+	for (;;) {
+		isol_sym.lru_add_drain();
+		isol_vmstat_quiet(t->cpu);
+
+		preempt_disable();
+		if (smp_processor_id() == t->cpu)
+			busy = isol_cpu_busy(t->cpu, &tick_dep);
+		else
+			busy = ISOL_BUSY_RUNNABLE;
+		preempt_enable();
+
+		req->quiesce_ns = ktime_get_ns() - start;
+		if (!busy)
+			return 0;
+		if (req->quiesce_ns >= req->quiesce_timeout_ns) {
+			req->busy = busy;
+			req->tick_dep = tick_dep;
+			req->reason = ISOL_REASON_NOT_QUIET;
+			return -EAGAIN;
+		}
+		if (signal_pending(current)) {
+			req->reason = ISOL_REASON_INTERRUPTED;
+			return -EINTR;
+		}
+		/*
+		 * The tick stops on its own at the exit of the next interrupt
+		 * that finds no dependency; give it, and anything runnable
+		 * here, the chance.
+		 */
+		cond_resched();
+		udelay(10);
+	}
+}
+
+/* Last check before publishing, with interrupts off on t->cpu. */
+bool isol_cpu_quiet_now(struct isol_task *t)
+{
+	u32 tick_dep = 0;
+
+	lockdep_assert_irqs_disabled();
+	return smp_processor_id() == t->cpu && !isol_cpu_busy(t->cpu, &tick_dep);
+}

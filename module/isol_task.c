@@ -1,0 +1,588 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The isolated task: entering and leaving isolation, recording breaks, and
+ * the deferred work a break leads to. See isol.h for the locking rules.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/cpumask.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/pid.h>
+#include <linux/ratelimit.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/tick.h>
+#include <linux/timekeeping.h>
+#include "isol.h"
+
+DEFINE_PER_CPU(struct isol_cpu, isol_cpus);
+DEFINE_MUTEX(isol_mutex);
+atomic_t isol_nr_isolated = ATOMIC_INIT(0);
+
+static DEFINE_RATELIMIT_STATE(isol_log_rs, 5 * HZ, 10);
+
+static void isol_log_break(const struct isol_break *b)
+{
+	if (__ratelimit(&isol_log_rs))
+		pr_info("pid %d (%s) on CPU %u: isolation broken: %s\n",
+			b->pid, b->comm, b->cpu, b->desc);
+}
+
+static void isol_free_work(struct work_struct *work)
+{
+	struct isol_task *t = container_of(work, struct isol_task, cleanup);
+
+	irq_work_sync(&t->defer);
+	put_pid(t->pid);
+	kfree_rcu(t, rcu);
+}
+
+/* May run in any context: the freeing itself is done by isol_wq. */
+static void isol_task_release(struct kref *ref)
+{
+	struct isol_task *t = container_of(ref, struct isol_task, ref);
+
+	INIT_WORK(&t->cleanup, isol_free_work);
+	queue_work(isol_wq, &t->cleanup);
+}
+
+static void isol_task_put(struct isol_task *t)
+{
+	kref_put(&t->ref, isol_task_release);
+}
+
+/*
+ * Undo what entering took: the per-CPU claim, the hooks, the task and file
+ * references. Process context; runs once per isolation, after it ended.
+ */
+static void isol_cleanup(struct isol_task *t)
+{
+	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
+	struct file *file;
+
+	mutex_lock(&isol_mutex);
+	if (t->cleaned) {
+		mutex_unlock(&isol_mutex);
+		return;
+	}
+	t->cleaned = true;
+	/* Hooks that found t in the slot before it was cleared are done ... */
+	synchronize_rcu();
+	/* ... and so is any deferral they queued, which uses t->task. */
+	irq_work_sync(&t->defer);
+	if (pc->claim == t)
+		pc->claim = NULL;
+	isol_hooks_put();
+	file = t->file;
+	t->file = NULL;
+	mutex_unlock(&isol_mutex);
+	put_task_struct(t->task);
+	fput(file);
+}
+
+static void isol_cleanup_work(struct work_struct *work)
+{
+	struct isol_task *t = container_of(work, struct isol_task, cleanup);
+
+	isol_cleanup(t);
+	isol_task_put(t);
+}
+
+/*
+ * Runs in the isolated task's own context when it next returns to user
+ * space (or exits): sends the strict-mode signal, quiesces the CPU again in
+ * log-only mode, or cleans up after isolation ended.
+ */
+static void isol_twork_fn(struct callback_head *head)
+{
+	struct isol_task *t = container_of(head, struct isol_task, twork);
+	struct isol_break last;
+	bool signal_due, log_due;
+
+	atomic_set(&t->work_queued, 0);
+	raw_spin_lock_irq(&t->lock);
+	signal_due = t->signal_due;
+	t->signal_due = false;
+	log_due = t->log_due;
+	t->log_due = false;
+	last = t->last;
+	raw_spin_unlock_irq(&t->lock);
+
+	if (log_due)
+		isol_log_break(&last);
+
+	if (atomic_read(&t->state) == ISOL_STATE_ISOLATED)
+		isol_quiesce_again();
+	else
+		isol_cleanup(t);
+	if (signal_due)
+		send_sig_info(t->signal, SEND_SIG_PRIV, current);
+	isol_task_put(t);
+}
+
+/* Any context but under scheduler locks; t->task must still be pinned. */
+static void isol_queue_twork(struct isol_task *t)
+{
+	/* One pending work at a time: twork is a single callback_head. */
+	if (atomic_xchg(&t->work_queued, 1))
+		return;
+	kref_get(&t->ref);
+	init_task_work(&t->twork, isol_twork_fn);
+	if (!task_work_add(t->task, &t->twork, TWA_RESUME))
+		return;
+	/* The task is past running task works: it is exiting. */
+	atomic_set(&t->work_queued, 0);
+	INIT_WORK(&t->cleanup, isol_cleanup_work);
+	if (!queue_work(isol_wq, &t->cleanup))
+		isol_task_put(t);
+}
+
+static void isol_defer_fn(struct irq_work *work)
+{
+	isol_queue_twork(container_of(work, struct isol_task, defer));
+}
+
+/*
+ * End isolation, exactly once, from any context. Returns true for the
+ * caller that ended it; that caller arranges isol_cleanup().
+ */
+bool isol_task_end(struct isol_task *t, u32 end_cause)
+{
+	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
+
+	if (atomic_cmpxchg(&t->state, ISOL_STATE_ISOLATED,
+			   ISOL_STATE_ENDED) != ISOL_STATE_ISOLATED)
+		return false;
+	t->end_cause = end_cause;
+	/* Hooks stop seeing t; isol_cleanup() waits for those that did. */
+	RCU_INIT_POINTER(pc->owner, NULL);
+	atomic_dec(&isol_nr_isolated);
+	return true;
+}
+
+static void isol_fill_break(struct isol_task *t, struct isol_break *b, u32 cause,
+			    u64 detail, const struct isol_remote *remote,
+			    const char *fmt, va_list args)
+{
+	memset(b, 0, sizeof(*b));
+	b->time_ns = ktime_get_ns();
+	b->cause = cause;
+	b->cpu = t->cpu;
+	b->pid = task_pid_nr(t->task);
+	b->detail = detail;
+	/* Unlocked copy, as tracepoints do: at worst a torn name. */
+	strscpy(b->comm, t->task->comm, sizeof(b->comm));
+	b->sender_cpu = -1;
+	if (remote) {
+		b->sender_cpu = remote->sender_cpu;
+		b->sender_pid = remote->sender_pid;
+		memcpy(b->sender_comm, remote->sender_comm, sizeof(b->sender_comm));
+	}
+	vsnprintf(b->desc, sizeof(b->desc), fmt, args);
+}
+
+/*
+ * @can_log is false under scheduler locks, where printk could deadlock;
+ * the task work logs the break instead.
+ */
+static void isol_store_break(struct isol_task *t, const struct isol_break *b,
+			     bool can_log)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&t->lock, flags);
+	t->nr_breaks++;
+	t->nr_by_cause[b->cause]++;
+	t->last = *b;
+	t->log_due = !can_log;
+	if (t->mode == ISOL_MODE_STRICT)
+		t->signal_due = true;
+	raw_spin_unlock_irqrestore(&t->lock, flags);
+
+	if (can_log)
+		isol_log_break(b);
+	if (t->mode == ISOL_MODE_STRICT)
+		isol_task_end(t, ISOL_END_BREAK);
+}
+
+void isol_record_break(struct isol_task *t, u32 cause, u64 detail,
+		       const struct isol_remote *remote, const char *fmt, ...)
+{
+	struct isol_break b;
+	va_list args;
+
+	va_start(args, fmt);
+	isol_fill_break(t, &b, cause, detail, remote, fmt, args);
+	va_end(args);
+	isol_store_break(t, &b, false);
+}
+
+/*
+ * A break seen on the isolated CPU in the task's own kernel entry (syscall,
+ * fault, interrupt), with no scheduler lock held. A remote break announced
+ * for this entry takes precedence: it is what caused the entry.
+ */
+void isol_break_local(struct isol_task *t, u32 cause, u64 detail,
+		      const char *fmt, ...)
+{
+	struct isol_remote remote;
+	struct isol_break b;
+	bool remote_due;
+	va_list args;
+
+	raw_spin_lock(&t->lock);
+	remote_due = t->remote_due;
+	if (remote_due) {
+		remote = t->remote;
+		t->remote_due = false;
+	}
+	raw_spin_unlock(&t->lock);
+
+	if (remote_due) {
+		isol_record_break(t, remote.cause, 0, &remote,
+				  "%s by %s[%d] on CPU %d",
+				  remote.cause == ISOL_CAUSE_AFFINITY ?
+				  "affinity changed" : "remote event",
+				  remote.sender_comm, remote.sender_pid,
+				  remote.sender_cpu);
+	} else {
+		va_start(args, fmt);
+		isol_fill_break(t, &b, cause, detail, NULL, fmt, args);
+		va_end(args);
+		isol_store_break(t, &b, true);
+	}
+	isol_queue_twork(t);
+}
+
+/*
+ * A remote event (from another CPU, possibly under scheduler locks) that
+ * must be reported on the isolated CPU: stash it, then make the task enter
+ * the kernel, where isol_break_local() reports it.
+ */
+void isol_break_deferred(struct isol_task *t, u32 cause, u64 detail,
+			 const struct isol_remote *remote)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&t->lock, flags);
+	t->remote = *remote;
+	t->remote.cause = cause;
+	t->remote_due = true;
+	raw_spin_unlock_irqrestore(&t->lock, flags);
+	/* The irq_work handler queues the task work, which kicks the task. */
+	irq_work_queue(&t->defer);
+}
+
+/* End isolation from a context that may hold scheduler locks. */
+void isol_end_deferred(struct isol_task *t, u32 end_cause)
+{
+	if (isol_task_end(t, end_cause))
+		irq_work_queue(&t->defer);
+}
+
+/* Report a stashed remote break that no kernel entry reported. */
+void isol_flush_remote(struct isol_task *t)
+{
+	if (READ_ONCE(t->remote_due))
+		isol_break_local(t, ISOL_CAUSE_UNKNOWN, 0, "remote event");
+}
+
+/* The calling task's record if it is isolated on its current CPU. */
+struct isol_task *isol_current_owner(void)
+{
+	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
+	struct isol_task *t = rcu_dereference_sched(pc->owner);
+
+	return t && t->task == current ? t : NULL;
+}
+
+static struct isol_task *isol_file_find(struct isol_file *ifile,
+					struct pid *pid)
+{
+	struct isol_task *t;
+
+	lockdep_assert_held(&ifile->lock);
+	list_for_each_entry(t, &ifile->tasks, node)
+		if (t->pid == pid)
+			return t;
+	return NULL;
+}
+
+static int isol_check_request(struct isol_enable *req)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(req->reserved); i++)
+		if (req->reserved[i])
+			return ISOL_REASON_BAD_ARGS;
+	if (req->flags & ~ISOL_F_ALL)
+		return ISOL_REASON_BAD_ARGS;
+	if (req->cpu || req->reason || req->busy || req->tick_dep ||
+	    req->quiesce_ns)
+		return ISOL_REASON_BAD_ARGS;
+	if (req->quiesce_timeout_ns > ISOL_QUIESCE_TIMEOUT_MAX_NS)
+		return ISOL_REASON_BAD_ARGS;
+	switch (req->mode) {
+	case ISOL_MODE_STRICT:
+		if (req->signal < 0 || req->signal > _NSIG)
+			return ISOL_REASON_BAD_SIGNAL;
+		break;
+	case ISOL_MODE_LOG_ONLY:
+		if (req->signal)
+			return ISOL_REASON_BAD_SIGNAL;
+		break;
+	default:
+		return ISOL_REASON_BAD_ARGS;
+	}
+	return ISOL_REASON_NONE;
+}
+
+static struct isol_task *isol_task_alloc(struct file *file,
+					 struct isol_enable *req, int cpu)
+{
+	struct isol_task *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return NULL;
+	kref_init(&t->ref);
+	INIT_LIST_HEAD(&t->node);
+	raw_spin_lock_init(&t->lock);
+	init_irq_work(&t->defer, isol_defer_fn);
+	atomic_set(&t->state, ISOL_STATE_OFF);
+	t->ifile = file->private_data;
+	t->pid = get_task_pid(current, PIDTYPE_PID);
+	t->cpu = cpu;
+	t->mode = req->mode;
+	t->flags = req->flags;
+	t->signal = req->signal ?: SIGKILL;
+	return t;
+}
+
+/* Re-arming by the task that is already isolated here: new settings. */
+static void isol_rearm(struct isol_task *t, struct isol_enable *req)
+{
+	raw_spin_lock_irq(&t->lock);
+	t->mode = req->mode;
+	t->flags = req->flags;
+	t->signal = req->signal ?: SIGKILL;
+	raw_spin_unlock_irq(&t->lock);
+	isol_quiesce_again();
+}
+
+/* Claim @cpu for @t and arm the hooks. Returns a reason, or NONE. */
+static int isol_claim(struct isol_task *t, struct isol_enable *req,
+		      int *err)
+{
+	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
+	struct isol_task *owner;
+
+	lockdep_assert_held(&isol_mutex);
+	owner = rcu_dereference_protected(pc->owner,
+					  lockdep_is_held(&isol_mutex));
+	if (owner && owner->task == current) {
+		if (owner->ifile != t->ifile) {
+			*err = -EBUSY;
+			return ISOL_REASON_OTHER_FILE;
+		}
+		isol_rearm(owner, req);
+		*err = 0;
+		return ISOL_REASON_NONE;
+	}
+	if (pc->claim) {
+		*err = -EBUSY;
+		return ISOL_REASON_CPU_BUSY;
+	}
+	*err = isol_hooks_get();
+	if (*err)
+		return ISOL_REASON_HOOKS;
+	pc->claim = t;
+	get_task_struct(current);
+	t->task = current;
+	return ISOL_REASON_NONE;
+}
+
+static void isol_unclaim(struct isol_task *t)
+{
+	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
+
+	mutex_lock(&isol_mutex);
+	pc->claim = NULL;
+	isol_hooks_put();
+	mutex_unlock(&isol_mutex);
+	put_task_struct(t->task);
+	t->task = NULL;
+}
+
+/* Publish @t as the owner of its CPU, if the CPU is still quiet. */
+static bool isol_publish(struct isol_task *t, struct file *file)
+{
+	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
+	bool quiet;
+
+	local_irq_disable();
+	quiet = isol_cpu_quiet_now(t);
+	if (quiet) {
+		t->file = get_file(file);
+		/* This very syscall is the entry in progress, and allowed. */
+		pc->in_kernel = true;
+		pc->classified = true;
+		atomic_set(&t->state, ISOL_STATE_ISOLATED);
+		atomic_inc(&isol_nr_isolated);
+		/* Orders t's fields before hooks can find t. */
+		rcu_assign_pointer(pc->owner, t);
+	}
+	local_irq_enable();
+	return quiet;
+}
+
+/* Replace the thread's previous record in the file with @t. */
+static void isol_file_attach(struct isol_file *ifile, struct isol_task *t)
+{
+	struct isol_task *old;
+
+	mutex_lock(&ifile->lock);
+	old = isol_file_find(ifile, t->pid);
+	if (old)
+		list_del(&old->node);
+	list_add(&t->node, &ifile->tasks);
+	mutex_unlock(&ifile->lock);
+	if (old)
+		isol_task_put(old);
+}
+
+long isol_enable(struct file *file, struct isol_enable *req)
+{
+	struct isol_task *t;
+	int cpu, err;
+
+	req->reason = isol_check_request(req);
+	if (req->reason)
+		return -EINVAL;
+	if (!req->quiesce_timeout_ns)
+		req->quiesce_timeout_ns = ISOL_QUIESCE_TIMEOUT_DEFAULT_NS;
+	if (!capable(CAP_SYS_NICE)) {
+		req->reason = ISOL_REASON_PERMISSION;
+		return -EPERM;
+	}
+	cpu = cpumask_first(current->cpus_ptr);
+	req->cpu = cpu;
+	if (current->nr_cpus_allowed != 1) {
+		req->cpu = -1;
+		req->reason = ISOL_REASON_AFFINITY;
+		return -EINVAL;
+	}
+	if (!tick_nohz_full_cpu(cpu)) {
+		req->reason = ISOL_REASON_NOT_NOHZ_FULL;
+		return -EINVAL;
+	}
+
+	t = isol_task_alloc(file, req, cpu);
+	if (!t) {
+		req->reason = ISOL_REASON_NO_MEMORY;
+		return -ENOMEM;
+	}
+	mutex_lock(&isol_mutex);
+	req->reason = isol_claim(t, req, &err);
+	mutex_unlock(&isol_mutex);
+	if (err || !t->task) {
+		/* Failed, or re-armed the existing isolation. */
+		isol_task_put(t);
+		return err;
+	}
+
+	err = isol_quiesce(t, req);
+	if (!err && !isol_publish(t, file)) {
+		req->reason = ISOL_REASON_NOT_QUIET;
+		err = -EAGAIN;
+	}
+	if (err) {
+		isol_unclaim(t);
+		isol_task_put(t);
+		return err;
+	}
+	isol_file_attach(file->private_data, t);
+	return 0;
+}
+
+long isol_disable(struct file *file)
+{
+	struct isol_task *t;
+
+	preempt_disable();
+	t = isol_current_owner();
+	if (t)
+		kref_get(&t->ref);
+	preempt_enable();
+	if (!t)
+		return 0;
+	if (isol_task_end(t, ISOL_END_DISABLED))
+		isol_cleanup(t);
+	isol_task_put(t);
+	return 0;
+}
+
+long isol_get_state(struct file *file, struct isol_state *st)
+{
+	struct isol_file *ifile = file->private_data;
+	struct isol_task *t;
+	struct pid *sender;
+
+	preempt_disable();
+	t = isol_current_owner();
+	if (t)
+		kref_get(&t->ref);
+	preempt_enable();
+	if (!t) {
+		mutex_lock(&ifile->lock);
+		t = isol_file_find(ifile, task_pid(current));
+		if (t)
+			kref_get(&t->ref);
+		mutex_unlock(&ifile->lock);
+	}
+
+	memset(st, 0, sizeof(*st));
+	st->cpu = -1;
+	if (!t)
+		return 0;
+	st->state = atomic_read(&t->state);
+	st->mode = t->mode;
+	st->flags = t->flags;
+	st->signal = t->signal;
+	st->cpu = t->cpu;
+	if (st->state == ISOL_STATE_ENDED)
+		st->end_cause = READ_ONCE(t->end_cause);
+	raw_spin_lock_irq(&t->lock);
+	st->nr_breaks = t->nr_breaks;
+	memcpy(st->nr_by_cause, t->nr_by_cause, sizeof(st->nr_by_cause));
+	st->last_break = t->last;
+	raw_spin_unlock_irq(&t->lock);
+
+	/* Pids as the reader's namespace sees them; 0 if it cannot. */
+	rcu_read_lock();
+	if (st->last_break.cause) {
+		st->last_break.pid = pid_vnr(t->pid);
+		sender = find_pid_ns(st->last_break.sender_pid, &init_pid_ns);
+		st->last_break.sender_pid = sender ? pid_vnr(sender) : 0;
+	}
+	rcu_read_unlock();
+	isol_task_put(t);
+	return 0;
+}
+
+void isol_file_release(struct isol_file *ifile)
+{
+	struct isol_task *t, *tmp;
+
+	/* Isolated records hold the file, so every record here has ended. */
+	list_for_each_entry_safe(t, tmp, &ifile->tasks, node) {
+		list_del(&t->node);
+		isol_task_put(t);
+	}
+}

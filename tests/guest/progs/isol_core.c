@@ -1,0 +1,863 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest tests of the core isolation rules. Each test runs in its own forked
+ * child (the isolated task), under a timeout; the parent judges the child's
+ * exit status and prints one TAP-style line per test.
+ *
+ *   isol_core            run every test
+ *   isol_core NAME...    run the named tests
+ *   isol_core hold CPU FILE   isolate (log-only) on CPU until FILE's first
+ *                        byte is non-zero; used by the rmmod case
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <x86intrin.h>
+#include <linux/ptrace.h>
+
+#include "isol.h"
+
+#define SYSFS_ISOLATED "/sys/class/misc/task_isolation/isolated"
+
+static const char *self_path;
+static uint64_t tsc_per_ms;
+
+static void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "# ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+}
+
+/* Child-side check: on failure say why and exit with a distinct status. */
+#define CHECK(cond, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			diag("line %d: %s", __LINE__, #cond);		\
+			diag(__VA_ARGS__);				\
+			_exit(10);					\
+		}							\
+	} while (0)
+
+static void calibrate_tsc(void)
+{
+	struct timespec a, b;
+	uint64_t t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	t0 = __rdtsc();
+	usleep(50000);
+	t1 = __rdtsc();
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	tsc_per_ms = (t1 - t0) * 1000000ULL /
+		((b.tv_sec - a.tv_sec) * 1000000000ULL + b.tv_nsec - a.tv_nsec);
+	if (!tsc_per_ms)
+		tsc_per_ms = 1;
+}
+
+/* Busy-wait without entering the kernel. */
+static void spin_ms(uint64_t ms)
+{
+	uint64_t end = __rdtsc() + ms * tsc_per_ms;
+
+	while (__rdtsc() < end)
+		_mm_pause();
+}
+
+/* Spin until *flag becomes non-zero or @ms pass; no kernel entry. */
+static bool spin_until(volatile int *flag, uint64_t ms)
+{
+	uint64_t end = __rdtsc() + ms * tsc_per_ms;
+
+	while (!*flag && __rdtsc() < end)
+		_mm_pause();
+	return *flag;
+}
+
+static int open_dev(void)
+{
+	int fd = isol_open(0);
+
+	CHECK(fd >= 0, "open %s: %s", ISOL_DEVICE_PATH, strerror(-fd));
+	return fd;
+}
+
+/* Pin to @cpu and isolate; exits the child on failure. */
+static int isolate(int cpu, unsigned int mode, int sig, unsigned int flags)
+{
+	struct isol_opts o = { .mode = mode, .signal = sig, .flags = flags,
+			       .quiesce_timeout_ns = 2000000000ULL };
+	struct isol_enable res;
+	int fd, ret, tries;
+
+	CHECK(isol_pin(cpu) == 0, "pin to CPU %d", cpu);
+	fd = open_dev();
+	/* Quiescing may need a retry while the CPU settles. */
+	for (tries = 0; tries < 5; tries++) {
+		ret = isol_enable(fd, &o, &res);
+		if (ret != -EAGAIN)
+			break;
+		diag("enable: EAGAIN busy=0x%x tick_dep=0x%x", res.busy, res.tick_dep);
+	}
+	CHECK(ret == 0, "enable on CPU %d: %s (%s)", cpu, strerror(-ret),
+	      isol_reason_str(res.reason));
+	return fd;
+}
+
+static volatile int got_usr1;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	got_usr1 = 1;
+}
+
+static void catch_usr1(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+
+	sigaction(SIGUSR1, &sa, NULL);
+}
+
+static struct isol_state state_of(int fd)
+{
+	struct isol_state st;
+	int ret = isol_get_state(fd, &st);
+
+	CHECK(ret == 0, "GET_STATE: %s", strerror(-ret));
+	return st;
+}
+
+/* State after a strict-mode break signalled with SIGUSR1. */
+static struct isol_state expect_broken(int fd, unsigned int cause)
+{
+	struct isol_state st;
+
+	CHECK(spin_until(&got_usr1, 5000), "no SIGUSR1 within 5 s");
+	st = state_of(fd);
+	CHECK(st.state == ISOL_STATE_ENDED && st.end_cause == ISOL_END_BREAK,
+	      "state %u end %u", st.state, st.end_cause);
+	CHECK(!cause || st.last_break.cause == cause, "cause %s (%s), expected %s",
+	      isol_cause_str(st.last_break.cause), st.last_break.desc,
+	      isol_cause_str(cause));
+	diag("break: %s", st.last_break.desc);
+	return st;
+}
+
+static int read_isolated_count(void)
+{
+	FILE *f = fopen(SYSFS_ISOLATED, "r");
+	int n = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+/* Shared memory for parent/child handshakes without syscalls. */
+struct shared {
+	volatile int ready;
+	volatile int release;
+	volatile int result;
+};
+
+static struct shared *shared_new(void)
+{
+	struct shared *s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (s == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	memset((void *)s, 0, sizeof(*s));
+	return s;
+}
+
+/*
+ * A forked child maps shared pages lazily: write them once before isolating
+ * so that the handshake itself is not a page fault.
+ */
+static void shared_touch(struct shared *s)
+{
+	s->result = s->result;
+}
+
+/* ---- tests; each runs in a child and exits 0 on success ---- */
+
+static void t_info(int unused)
+{
+	(void)unused;
+	struct isol_info info;
+	unsigned char big[sizeof(info) + 8];
+	int fd = open_dev();
+
+	CHECK(isol_get_info(fd, &info) == 0, "GET_INFO");
+	CHECK(info.abi_version == ISOL_ABI_VERSION, "abi %u", info.abi_version);
+	CHECK(info.size == sizeof(info), "size %u", info.size);
+	CHECK((info.features & (ISOL_FEAT_STRICT | ISOL_FEAT_LOG_ONLY)) ==
+	      (ISOL_FEAT_STRICT | ISOL_FEAT_LOG_ONLY), "features 0x%llx",
+	      (unsigned long long)info.features);
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.reserved[0] = 1;
+	CHECK(ioctl(fd, ISOL_IOC_GET_INFO, &info) == -1 && errno == EINVAL,
+	      "reserved field accepted");
+	memset(&info, 0, sizeof(info));
+	info.size = 4;
+	CHECK(ioctl(fd, ISOL_IOC_GET_INFO, &info) == -1 && errno == EINVAL,
+	      "short size accepted");
+	/* A newer, larger struct is fine while its tail is zero. */
+	memset(big, 0, sizeof(big));
+	*(__u32 *)big = sizeof(big);
+	CHECK(ioctl(fd, ISOL_IOC_GET_INFO, big) == 0, "larger zero-tailed struct");
+	CHECK(*(__u32 *)big == sizeof(info), "size out %u", *(__u32 *)big);
+	memset(big, 0, sizeof(big));
+	*(__u32 *)big = sizeof(big);
+	big[sizeof(big) - 1] = 1;
+	CHECK(ioctl(fd, ISOL_IOC_GET_INFO, big) == -1 && errno == EINVAL,
+	      "non-zero tail accepted");
+	CHECK(ioctl(fd, _IO(ISOL_IOC_MAGIC, 0x7f), 0) == -1 && errno == ENOTTY,
+	      "unknown ioctl not ENOTTY");
+	CHECK(ioctl(fd, ISOL_IOC_DISABLE, 1) == -1 && errno == EINVAL,
+	      "DISABLE with an argument accepted");
+	CHECK(ioctl(fd, ISOL_IOC_GET_INFO, (void *)16) == -1 && errno == EFAULT,
+	      "bad pointer not EFAULT");
+	_exit(0);
+}
+
+static void expect_enable_fails(int fd, struct isol_enable *req, int err,
+				unsigned int reason, const char *what)
+{
+	int ret = ioctl(fd, ISOL_IOC_ENABLE, req);
+
+	CHECK(ret == -1 && errno == err && req->reason == reason,
+	      "%s: ret %d errno %s reason %s", what, ret, strerror(errno),
+	      isol_reason_str(req->reason));
+}
+
+static struct isol_enable base_req(unsigned int mode, int sig)
+{
+	struct isol_enable r;
+
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	r.mode = mode;
+	r.signal = sig;
+	return r;
+}
+
+static void t_affinity(int unused)
+{
+	(void)unused;
+	cpu_set_t set;
+	struct isol_enable r = base_req(ISOL_MODE_STRICT, 0);
+	int fd = open_dev();
+
+	CPU_ZERO(&set);
+	CPU_SET(1, &set);
+	CPU_SET(2, &set);
+	CHECK(sched_setaffinity(0, sizeof(set), &set) == 0, "setaffinity");
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_AFFINITY, "two CPUs");
+	_exit(0);
+}
+
+static void t_cpu0(int unused)
+{
+	(void)unused;
+	struct isol_enable r = base_req(ISOL_MODE_STRICT, 0);
+	int fd = open_dev();
+
+	CHECK(isol_pin(0) == 0, "pin");
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_NOT_NOHZ_FULL, "CPU 0");
+	CHECK(r.cpu == 0, "cpu %d", r.cpu);
+	_exit(0);
+}
+
+static void t_bad_args(int unused)
+{
+	(void)unused;
+	struct isol_enable r;
+	struct isol_state st;
+	int fd = open_dev();
+
+	CHECK(isol_pin(2) == 0, "pin");
+	r = base_req(ISOL_MODE_STRICT, 0);
+	r.flags = 0x80;
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "unknown flag");
+	r = base_req(0, 0);
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "mode 0");
+	r = base_req(3, 0);
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "mode 3");
+	r = base_req(ISOL_MODE_STRICT, 65);
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_SIGNAL, "signal 65");
+	r = base_req(ISOL_MODE_STRICT, -1);
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_SIGNAL, "signal -1");
+	r = base_req(ISOL_MODE_LOG_ONLY, SIGUSR1);
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_SIGNAL,
+			    "log-only with a signal");
+	r = base_req(ISOL_MODE_STRICT, 0);
+	r.reserved[3] = 1;
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "reserved");
+	r = base_req(ISOL_MODE_STRICT, 0);
+	r.busy = 1;
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "output field set");
+	r = base_req(ISOL_MODE_STRICT, 0);
+	r.quiesce_timeout_ns = ISOL_QUIESCE_TIMEOUT_MAX_NS + 1;
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "timeout");
+	r = base_req(ISOL_MODE_STRICT, 0);
+	r.size = 8;
+	CHECK(ioctl(fd, ISOL_IOC_ENABLE, &r) == -1 && errno == EINVAL, "size 8");
+	/* None of that changed anything. */
+	st = state_of(fd);
+	CHECK(st.state == ISOL_STATE_OFF && st.cpu == -1, "state %u", st.state);
+	CHECK(read_isolated_count() == 0, "isolated count %d", read_isolated_count());
+	_exit(0);
+}
+
+static void t_ebusy(int unused)
+{
+	(void)unused;
+	struct shared *s = shared_new();
+	struct isol_enable r = base_req(ISOL_MODE_STRICT, 0);
+	int status, fd;
+	pid_t a;
+
+	a = fork();
+	if (!a) {
+		shared_touch(s);
+		fd = isolate(2, ISOL_MODE_LOG_ONLY, 0, 0);
+		s->ready = 1;
+		spin_until(&s->release, 10000);
+		isol_disable(fd);
+		_exit(0);
+	}
+	while (!s->ready)
+		usleep(1000);
+	fd = open_dev();
+	CHECK(isol_pin(2) == 0, "pin");
+	expect_enable_fails(fd, &r, EBUSY, ISOL_REASON_CPU_BUSY, "second task");
+	s->release = 1;
+	CHECK(waitpid(a, &status, 0) == a && WIFEXITED(status) &&
+	      !WEXITSTATUS(status), "first task status 0x%x", status);
+	_exit(0);
+}
+
+static void t_disable_then_syscall(int unused)
+{
+	(void)unused;
+	int fd = isolate(2, ISOL_MODE_STRICT, 0, 0);
+	struct isol_state st;
+
+	spin_ms(50);
+	CHECK(isol_disable(fd) == 0, "disable");
+	getppid();
+	st = state_of(fd);
+	CHECK(st.state == ISOL_STATE_ENDED && st.end_cause == ISOL_END_DISABLED,
+	      "state %u end %s", st.state, isol_end_str(st.end_cause));
+	CHECK(st.nr_breaks == 0, "%llu breaks: %s", (unsigned long long)st.nr_breaks,
+	      st.last_break.desc);
+	_exit(0);
+}
+
+static void t_syscall(int sig)
+{
+	int fd;
+
+	catch_usr1();
+	fd = isolate(2, ISOL_MODE_STRICT, sig, 0);
+	syscall(SYS_getppid);
+	if (sig == SIGUSR1) {
+		struct isol_state st = expect_broken(fd, ISOL_CAUSE_SYSCALL);
+
+		CHECK(st.last_break.detail == SYS_getppid, "detail %llu",
+		      (unsigned long long)st.last_break.detail);
+		CHECK(st.signal == SIGUSR1, "signal %d", st.signal);
+		_exit(0);
+	}
+	spin_ms(2000);
+	_exit(20);	/* still alive: SIGKILL never came */
+}
+
+static void t_file_fault(int sig)
+{
+	int fd, ffd = open("/tmp/isol-fault", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	volatile char *p;
+	char c;
+
+	CHECK(ffd >= 0 && ftruncate(ffd, 4096) == 0, "file");
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, ffd, 0);
+	CHECK(p != MAP_FAILED, "mmap");
+	catch_usr1();
+	fd = isolate(2, ISOL_MODE_STRICT, sig, 0);
+	c = p[0];
+	(void)c;
+	if (sig == SIGUSR1) {
+		struct isol_state st = expect_broken(fd, ISOL_CAUSE_PAGE_FAULT);
+
+		CHECK(st.last_break.detail == (uintptr_t)p, "address 0x%llx, page at %p",
+		      (unsigned long long)st.last_break.detail, (void *)p);
+		_exit(0);
+	}
+	spin_ms(2000);
+	_exit(20);
+}
+
+struct tlb_ctx {
+	struct shared *s;
+	char *region;
+	int sig;
+	int fd;
+};
+
+static void *tlb_isolated_thread(void *arg)
+{
+	struct tlb_ctx *c = arg;
+
+	c->region[0] = 1;	/* populate this CPU's TLB for the page */
+	c->fd = isolate(2, ISOL_MODE_STRICT, c->sig, 0);
+	c->s->ready = 1;
+	spin_until(&got_usr1, 5000);
+	if (c->sig == SIGUSR1) {
+		expect_broken(c->fd, ISOL_CAUSE_IPI_CALL);
+		c->s->result = 1;
+	}
+	return NULL;
+}
+
+static void t_tlb_shootdown(int sig)
+{
+	struct tlb_ctx c = { .s = shared_new(), .sig = sig };
+	pthread_t th;
+
+	catch_usr1();
+	c.region = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(c.region != MAP_FAILED, "mmap");
+	CHECK(isol_pin(0) == 0, "pin main thread");
+	CHECK(pthread_create(&th, NULL, tlb_isolated_thread, &c) == 0, "thread");
+	while (!c.s->ready)
+		usleep(1000);
+	usleep(20000);
+	munmap(c.region, 4096);
+	pthread_join(th, NULL);
+	CHECK(c.s->result == 1, "isolated thread saw no TLB shootdown break");
+	_exit(0);
+}
+
+/* Another process pinned onto the isolated CPU. */
+static void t_intruder(int sig)
+{
+	struct shared *s = shared_new();
+	int status, fd;
+	pid_t a, b;
+
+	a = fork();
+	if (!a) {
+		catch_usr1();
+		shared_touch(s);
+		fd = isolate(3, ISOL_MODE_STRICT, sig, 0);
+		s->ready = 1;
+		spin_until(&got_usr1, 5000);
+		if (sig == SIGUSR1) {
+			struct isol_state st = expect_broken(fd, 0);
+			unsigned int c = st.last_break.cause;
+
+			CHECK(c == ISOL_CAUSE_IPI_RESCHED || c == ISOL_CAUSE_IPI_CALL ||
+			      c == ISOL_CAUSE_PREEMPTED, "cause %s",
+			      isol_cause_str(c));
+			_exit(0);
+		}
+		_exit(20);
+	}
+	while (!s->ready)
+		usleep(1000);
+	b = fork();
+	if (!b) {
+		isol_pin(3);
+		spin_ms(1000);
+		_exit(0);
+	}
+	waitpid(b, &status, 0);
+	CHECK(waitpid(a, &status, 0) == a, "wait");
+	if (sig == SIGKILL)
+		CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+		      "isolated task status 0x%x, not killed", status);
+	else
+		CHECK(WIFEXITED(status) && !WEXITSTATUS(status),
+		      "isolated task status 0x%x", status);
+	_exit(0);
+}
+
+static void t_log_only(int unused)
+{
+	(void)unused;
+	int fd = isolate(1, ISOL_MODE_LOG_ONLY, 0, 0);
+	volatile char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct isol_state st;
+
+	/* mmap above was a break too; count from here. */
+	st = state_of(fd);
+	CHECK(st.state == ISOL_STATE_ISOLATED, "state %u", st.state);
+	CHECK(st.nr_by_cause[ISOL_CAUSE_SYSCALL] == 2, "mmap + GET_STATE: %llu",
+	      (unsigned long long)st.nr_by_cause[ISOL_CAUSE_SYSCALL]);
+	syscall(SYS_getppid);
+	p[0] = 1;
+	spin_ms(100);
+	st = state_of(fd);
+	CHECK(st.state == ISOL_STATE_ISOLATED, "no longer isolated: %s",
+	      isol_end_str(st.end_cause));
+	CHECK(st.nr_by_cause[ISOL_CAUSE_SYSCALL] == 4, "syscalls %llu",
+	      (unsigned long long)st.nr_by_cause[ISOL_CAUSE_SYSCALL]);
+	CHECK(st.nr_by_cause[ISOL_CAUSE_PAGE_FAULT] == 1, "faults %llu",
+	      (unsigned long long)st.nr_by_cause[ISOL_CAUSE_PAGE_FAULT]);
+	CHECK(st.last_break.cause == ISOL_CAUSE_SYSCALL &&
+	      st.last_break.detail == SYS_ioctl, "last %s", st.last_break.desc);
+	CHECK(st.last_break.pid == getpid() && st.last_break.cpu == 1,
+	      "pid %d cpu %u", st.last_break.pid, st.last_break.cpu);
+	CHECK(isol_disable(fd) == 0, "disable");
+	_exit(0);
+}
+
+static void t_fork(int unused)
+{
+	(void)unused;
+	int status, fd;
+	pid_t c;
+
+	catch_usr1();
+	fd = isolate(2, ISOL_MODE_STRICT, SIGUSR1, 0);
+	c = fork();
+	if (!c) {
+		struct isol_state st = state_of(fd);
+
+		/* The child is not isolated, and the parent's record is not its. */
+		CHECK(st.state == ISOL_STATE_OFF, "child state %u", st.state);
+		_exit(0);
+	}
+	expect_broken(fd, ISOL_CAUSE_SYSCALL);
+	CHECK(waitpid(c, &status, 0) == c && WIFEXITED(status) &&
+	      !WEXITSTATUS(status), "child status 0x%x", status);
+	_exit(0);
+}
+
+static void t_exec(int keep)
+{
+	char expect[] = "off";
+
+	isolate(2, ISOL_MODE_LOG_ONLY, 0, keep ? ISOL_F_KEEP_ON_EXEC : 0);
+	if (keep)
+		strcpy(expect, "on");
+	execl(self_path, self_path, "exec-check", expect, (char *)NULL);
+	_exit(30);
+}
+
+/* After exec: is this task still isolated? */
+static int exec_check(const char *expect)
+{
+	struct isol_state st;
+	int fd = isol_open(0);
+
+	if (fd < 0 || isol_get_state(fd, &st))
+		return 40;
+	if (!strcmp(expect, "on")) {
+		if (st.state != ISOL_STATE_ISOLATED)
+			return 41;
+		isol_disable(fd);
+		return 0;
+	}
+	return st.state == ISOL_STATE_ISOLATED ? 42 : 0;
+}
+
+static void t_exit(int unused)
+{
+	(void)unused;
+	int status;
+	pid_t c = fork();
+
+	if (!c) {
+		isolate(2, ISOL_MODE_LOG_ONLY, 0, 0);
+		CHECK(read_isolated_count() == 1, "count while isolated");
+		_exit(0);
+	}
+	CHECK(waitpid(c, &status, 0) == c && WIFEXITED(status) &&
+	      !WEXITSTATUS(status), "child status 0x%x", status);
+	CHECK(read_isolated_count() == 0, "count after exit %d",
+	      read_isolated_count());
+	_exit(0);
+}
+
+/* strace-like: every syscall entry stop gets its exit stop, and no hang. */
+static void t_ptrace(int unused)
+{
+	(void)unused;
+	struct ptrace_syscall_info info;
+	int status, entries = 0, exits = 0, fd, i;
+	pid_t c = fork();
+
+	if (!c) {
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGSTOP);
+		fd = isolate(2, ISOL_MODE_LOG_ONLY, 0, 0);
+		for (i = 0; i < 3; i++)
+			syscall(SYS_getppid);
+		isol_disable(fd);
+		_exit(0);
+	}
+	alarm(30);
+	CHECK(waitpid(c, &status, 0) == c && WIFSTOPPED(status), "initial stop");
+	ptrace(PTRACE_SETOPTIONS, c, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL);
+	for (;;) {
+		CHECK(ptrace(PTRACE_SYSCALL, c, 0, 0) == 0, "PTRACE_SYSCALL");
+		CHECK(waitpid(c, &status, 0) == c, "waitpid");
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			break;
+		if (WSTOPSIG(status) != (SIGTRAP | 0x80))
+			continue;
+		CHECK(ptrace(PTRACE_GET_SYSCALL_INFO, c, sizeof(info), &info) > 0,
+		      "GET_SYSCALL_INFO");
+		if (info.op == PTRACE_SYSCALL_INFO_ENTRY)
+			entries++;
+		else if (info.op == PTRACE_SYSCALL_INFO_EXIT)
+			exits++;
+	}
+	CHECK(WIFEXITED(status) && !WEXITSTATUS(status), "tracee status 0x%x", status);
+	/* exit_group has an entry stop and no exit stop. */
+	CHECK(entries == exits + 1, "%d entry stops, %d exit stops", entries, exits);
+	diag("%d syscall stops", entries + exits);
+	_exit(0);
+}
+
+static sigjmp_buf segv_jmp;
+static volatile int got_segv;
+/* Not a constant, so the compiler cannot see the bad access coming. */
+static volatile uintptr_t segv_addr = 16;
+
+static void on_segv(int sig)
+{
+	(void)sig;
+	got_segv = 1;
+	siglongjmp(segv_jmp, 1);
+}
+
+static void t_sigsegv_handler(int unused)
+{
+	struct sigaction sa = { .sa_handler = on_segv };
+	struct isol_state st;
+	int fd;
+
+	(void)unused;
+	catch_usr1();
+	sigaction(SIGSEGV, &sa, NULL);
+	/* Fault in the code the test runs while isolated, so that the first break is the bad access. */
+	sigsetjmp(segv_jmp, 0);
+	CHECK(write(2, "# before\n", 9) == 9, "write");
+	fd = isolate(2, ISOL_MODE_STRICT, SIGUSR1, 0);
+	/* No saved mask: saving it would be a syscall, and the first break. */
+	if (!sigsetjmp(segv_jmp, 0))
+		*(volatile int *)segv_addr = 1;
+	/* The handler ran un-isolated; syscalls are fine now. */
+	CHECK(got_segv, "no SIGSEGV");
+	CHECK(write(2, "# after SIGSEGV\n", 16) == 16, "write");
+	st = expect_broken(fd, ISOL_CAUSE_PAGE_FAULT);
+	CHECK(st.last_break.detail == 16, "address 0x%llx",
+	      (unsigned long long)st.last_break.detail);
+	_exit(0);
+}
+
+static void t_affinity_change(int unused)
+{
+	(void)unused;
+	struct shared *s = shared_new();
+	cpu_set_t set;
+	int status, fd;
+	pid_t a = fork();
+
+	if (!a) {
+		catch_usr1();
+		shared_touch(s);
+		fd = isolate(1, ISOL_MODE_STRICT, SIGUSR1, 0);
+		s->ready = 1;
+		expect_broken(fd, ISOL_CAUSE_AFFINITY);
+		_exit(0);
+	}
+	while (!s->ready)
+		usleep(1000);
+	usleep(20000);
+	CPU_ZERO(&set);
+	CPU_SET(1, &set);
+	CPU_SET(2, &set);
+	CHECK(sched_setaffinity(a, sizeof(set), &set) == 0, "setaffinity");
+	CHECK(waitpid(a, &status, 0) == a && WIFEXITED(status) &&
+	      !WEXITSTATUS(status), "isolated task status 0x%x", status);
+	_exit(0);
+}
+
+static void t_quiet(int unused)
+{
+	(void)unused;
+	int fd = isolate(2, ISOL_MODE_STRICT, SIGKILL, 0);
+	struct isol_state st;
+
+	spin_ms(10000);
+	CHECK(isol_disable(fd) == 0, "disable");
+	st = state_of(fd);
+	CHECK(st.nr_breaks == 0, "%llu breaks, last: %s",
+	      (unsigned long long)st.nr_breaks, st.last_break.desc);
+	_exit(0);
+}
+
+/* Isolated until the first byte of @path becomes non-zero. */
+static int hold(int cpu, const char *path)
+{
+	int ffd = open(path, O_RDWR | O_CREAT, 0600), fd;
+	volatile char *flag;
+
+	if (ffd < 0 || ftruncate(ffd, 4096))
+		return 50;
+	flag = mmap(NULL, 4096, PROT_READ, MAP_SHARED, ffd, 0);
+	if (flag == MAP_FAILED)
+		return 51;
+	(void)flag[0];
+	fd = isolate(cpu, ISOL_MODE_LOG_ONLY, 0, 0);
+	while (!flag[0])
+		_mm_pause();
+	return isol_disable(fd) ? 52 : 0;
+}
+
+struct test {
+	const char *name;
+	const char *desc;
+	void (*fn)(int arg);
+	int arg;
+	int expect_signal;	/* the child must die by this signal */
+	int timeout;
+};
+
+static const struct test tests[] = {
+	{ "info", "GET_INFO reports version and features, rejects bad structs",
+	  t_info, 0, 0, 10 },
+	{ "affinity", "enable fails with EINVAL when affinity is not one CPU",
+	  t_affinity, 0, 0, 10 },
+	{ "cpu0", "enable fails with EINVAL off a nohz_full CPU (CPU 0)",
+	  t_cpu0, 0, 0, 10 },
+	{ "badargs", "bad flags, modes, signals and fields give EINVAL and change nothing",
+	  t_bad_args, 0, 0, 10 },
+	{ "ebusy", "a second task on an isolated CPU gets EBUSY",
+	  t_ebusy, 0, 0, 20 },
+	{ "disable", "disarm, then a syscall is fine and no break is recorded",
+	  t_disable_then_syscall, 0, 0, 10 },
+	{ "syscall-kill", "strict: a syscall kills with SIGKILL",
+	  t_syscall, SIGKILL, SIGKILL, 10 },
+	{ "syscall-usr1", "strict: a syscall sends the chosen SIGUSR1, cause recorded",
+	  t_syscall, SIGUSR1, 0, 10 },
+	{ "fault-kill", "strict: a fault on an mmapped file page kills with SIGKILL",
+	  t_file_fault, SIGKILL, SIGKILL, 10 },
+	{ "fault-usr1", "strict: a file page fault sends SIGUSR1 with the address",
+	  t_file_fault, SIGUSR1, 0, 10 },
+	{ "tlb-kill", "strict: another thread's munmap (TLB shootdown IPI) kills with SIGKILL",
+	  t_tlb_shootdown, SIGKILL, SIGKILL, 20 },
+	{ "tlb-usr1", "strict: another thread's munmap sends SIGUSR1, cause function call IPI",
+	  t_tlb_shootdown, SIGUSR1, 0, 20 },
+	{ "intruder-kill", "strict: another process pinned onto the CPU kills with SIGKILL",
+	  t_intruder, SIGKILL, 0, 20 },
+	{ "intruder-usr1", "strict: another process pinned onto the CPU sends SIGUSR1",
+	  t_intruder, SIGUSR1, 0, 20 },
+	{ "logonly", "log-only: several breaks recorded with their causes, still isolated",
+	  t_log_only, 0, 0, 10 },
+	{ "fork", "fork breaks the parent; the child is not isolated",
+	  t_fork, 0, 0, 10 },
+	{ "exec", "exec ends isolation cleanly",
+	  t_exec, false, 0, 10 },
+	{ "exec-keep", "exec keeps isolation with ISOL_F_KEEP_ON_EXEC",
+	  t_exec, true, 0, 10 },
+	{ "exit", "exit frees the CPU and the module's state",
+	  t_exit, 0, 0, 10 },
+	{ "ptrace", "ptrace PTRACE_SYSCALL: each entry stop has its exit stop, no hang",
+	  t_ptrace, 0, 0, 40 },
+	{ "sigsegv", "strict: a SIGSEGV handler runs un-isolated after a fault",
+	  t_sigsegv_handler, 0, 0, 10 },
+	{ "affinity-change", "strict: affinity changed from outside breaks, cause recorded",
+	  t_affinity_change, 0, 0, 20 },
+	{ "quiet", "strict: 10 s busy loop isolated gets no break at all",
+	  t_quiet, 0, 0, 60 },
+};
+
+static bool run_test(const struct test *t)
+{
+	int status;
+	pid_t c;
+
+	fflush(NULL);
+	c = fork();
+	if (!c) {
+		alarm(t->timeout);
+		t->fn(t->arg);
+		_exit(99);
+	}
+	if (waitpid(c, &status, 0) != c) {
+		perror("waitpid");
+		return false;
+	}
+	if (t->expect_signal)
+		return WIFSIGNALED(status) && WTERMSIG(status) == t->expect_signal;
+	if (WIFSIGNALED(status))
+		diag("%s: killed by signal %d", t->name, WTERMSIG(status));
+	else if (WEXITSTATUS(status))
+		diag("%s: exit status %d", t->name, WEXITSTATUS(status));
+	return WIFEXITED(status) && !WEXITSTATUS(status);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	int failed = 0, a;
+	bool ok;
+
+	self_path = "/proc/self/exe";
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 3 && !strcmp(argv[1], "exec-check"))
+		return exec_check(argv[2]);
+	calibrate_tsc();
+	if (argc == 4 && !strcmp(argv[1], "hold"))
+		return hold(atoi(argv[2]), argv[3]);
+
+	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		if (argc > 1) {
+			for (a = 1; a < argc && strcmp(argv[a], tests[i].name); a++)
+				;
+			if (a == argc)
+				continue;
+		}
+		diag("running %s", tests[i].name);
+		ok = run_test(&tests[i]);
+		printf("%sok - %s\n", ok ? "" : "not ", tests[i].desc);
+		failed += !ok;
+	}
+	return failed ? 1 : 0;
+}
