@@ -22,7 +22,12 @@ cmdline+=" isoltest.mode=$mode isoltest.profile=$profile"
 [ -n "$selftest" ] && cmdline+=" isoltest.selftest=$selftest"
 case "$profile" in
 plain) ;;
-*) cmdline+=" nohz_full=1-3 isolcpus=nohz,domain,managed_irq,1-3 rcu_nocbs=1-3" ;;
+*)
+	# tsc=reliable: no clocksource watchdog timer walking the isolated
+	# CPUs, as on a tuned real system (see README).
+	cmdline+=" nohz_full=1-3 isolcpus=nohz,domain,managed_irq,1-3 rcu_nocbs=1-3"
+	cmdline+=" tsc=reliable"
+	;;
 esac
 cmdline+=" ${VM_APPEND:-}"
 # VM_MONITOR=PATH: a QEMU monitor socket, for debugging a stuck guest.
