@@ -10,7 +10,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/cpuhotplug.h>
+#include <linux/cpumask.h>
 #include <linux/ftrace.h>
 #include <linux/interrupt.h>
 #include <linux/ptrace.h>
@@ -212,9 +212,14 @@ static void isol_probe_migrate(void *data, struct task_struct *p, int dest_cpu)
 	if (!t || t->task != p || dest_cpu == t->cpu)
 		return;
 	isol_remote_from_current(&r);
-	isol_record_break(t, ISOL_CAUSE_MIGRATED, dest_cpu, &r,
-			  "moved to CPU %d by %s[%d]", dest_cpu,
-			  r.sender_comm, r.sender_pid);
+	/* A CPU going down is deactivated before its tasks are pushed off. */
+	if (!cpu_active(t->cpu))
+		isol_record_break(t, ISOL_CAUSE_CPU_OFFLINE, dest_cpu, &r,
+				  "CPU %d going offline", t->cpu);
+	else
+		isol_record_break(t, ISOL_CAUSE_MIGRATED, dest_cpu, &r,
+				  "moved to CPU %d by %s[%d]", dest_cpu,
+				  r.sender_comm, r.sender_pid);
 	isol_end_deferred(t, ISOL_END_MIGRATED);
 }
 
@@ -269,25 +274,6 @@ static void isol_probe_tick_stop(void *data, int success, int dependency)
 		WRITE_ONCE(pc->tick_dep, READ_ONCE(pc->tick_dep) | dependency);
 }
 
-/* Teardown on the CPU going down, in its hotplug thread. */
-static int isol_cpu_down(unsigned int cpu)
-{
-	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, cpu);
-	struct isol_remote r;
-	struct isol_task *t;
-
-	rcu_read_lock_sched();
-	t = rcu_dereference_sched(pc->owner);
-	if (t) {
-		isol_remote_from_current(&r);
-		isol_record_break(t, ISOL_CAUSE_CPU_OFFLINE, cpu, &r,
-				  "CPU %u going offline", cpu);
-		isol_end_deferred(t, ISOL_END_MIGRATED);
-	}
-	rcu_read_unlock_sched();
-	return 0;
-}
-
 enum isol_hook_kind { ISOL_TRACEPOINT, ISOL_FTRACE };
 
 struct isol_hook {
@@ -338,7 +324,6 @@ static struct isol_hook isol_hooks[] = {
 };
 
 static int isol_hooks_users;		/* isol_mutex */
-static enum cpuhp_state isol_cpuhp_state;
 
 static void isol_find_tracepoint(struct tracepoint *tp, void *priv)
 {
@@ -456,12 +441,6 @@ int isol_hooks_init(void)
 			goto fail;
 		}
 	}
-
-	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "task_isolation:cpu",
-					NULL, isol_cpu_down);
-	if (ret < 0)
-		goto fail;
-	isol_cpuhp_state = ret;
 	return 0;
 fail:
 	for (h = isol_hooks; h < isol_hooks + ARRAY_SIZE(isol_hooks); h++)
@@ -474,7 +453,6 @@ void isol_hooks_exit(void)
 {
 	struct isol_hook *h;
 
-	cpuhp_remove_state_nocalls(isol_cpuhp_state);
 	for (h = isol_hooks; h < isol_hooks + ARRAY_SIZE(isol_hooks); h++)
 		if (h->kind == ISOL_FTRACE)
 			ftrace_free_filter(&h->ops);

@@ -96,12 +96,11 @@ int isol_quiesce(struct isol_task *t, struct isol_enable *req)
 			return -EINTR;
 		}
 		/*
-		 * The tick stops on its own at the exit of the next interrupt
-		 * that finds no dependency; give it, and anything runnable
-		 * here, the chance.
+		 * The tick stops on its own at the next interrupt exit or idle
+		 * entry that finds no dependency; give it, and anything
+		 * runnable here, the chance.
 		 */
-		cond_resched();
-		udelay(10);
+		usleep_range(10, 20);
 	}
 }
 

@@ -23,6 +23,7 @@
 #include "isol.h"
 
 DEFINE_PER_CPU(struct isol_cpu, isol_cpus);
+/* Serialises enable, disable, cleanup and hook (un)registration. */
 DEFINE_MUTEX(isol_mutex);
 atomic_t isol_nr_isolated = ATOMIC_INIT(0);
 
@@ -167,9 +168,10 @@ bool isol_task_end(struct isol_task *t, u32 end_cause)
 	return true;
 }
 
-static void isol_fill_break(struct isol_task *t, struct isol_break *b, u32 cause,
-			    u64 detail, const struct isol_remote *remote,
-			    const char *fmt, va_list args)
+static __printf(6, 0)
+void isol_fill_break(struct isol_task *t, struct isol_break *b, u32 cause,
+		     u64 detail, const struct isol_remote *remote,
+		     const char *fmt, va_list args)
 {
 	memset(b, 0, sizeof(*b));
 	b->time_ns = ktime_get_ns();

@@ -34,7 +34,12 @@ cmdline+=" ${VM_APPEND:-}"
 monitor=()
 [ -n "${VM_MONITOR:-}" ] && monitor=(-monitor "unix:$VM_MONITOR,server,nowait")
 
-qemu=(qemu-system-x86_64 -M q35 -cpu max -smp 4 -m 1024 -no-reboot
+# One TCG thread for all vCPUs: with multi-threaded TCG, a vCPU can keep
+# running a stale translation of kernel text that another vCPU patched
+# (ftrace and static keys patch x64_sys_call while it runs everywhere),
+# looping on an int3 that is no longer there. Seen on QEMU 7.2.
+qemu=(qemu-system-x86_64 -M q35 -accel "${VM_ACCEL:-tcg,thread=single}"
+	-cpu max -smp 4 -m 1024 -no-reboot
 	-display none -nodefaults
 	-kernel "$kroot/boot/vmlinuz-$release" -initrd "$initrd"
 	-append "$cmdline" "${monitor[@]}")

@@ -773,6 +773,188 @@ static void t_quiet(int unused)
 	_exit(0);
 }
 
+static void t_permission(int unused)
+{
+	struct isol_enable r = base_req(ISOL_MODE_STRICT, 0);
+	int fd;
+
+	(void)unused;
+	fd = open_dev();
+	CHECK(isol_pin(2) == 0, "pin");
+	/* Opened as root, then without CAP_SYS_NICE. */
+	CHECK(setgid(65534) == 0 && setuid(65534) == 0, "drop privileges");
+	expect_enable_fails(fd, &r, EPERM, ISOL_REASON_PERMISSION, "unprivileged");
+	_exit(0);
+}
+
+/* Another runnable task keeps the CPU busy: EAGAIN, and it says so. */
+static void t_not_quiet(int unused)
+{
+	struct isol_opts o = { .mode = ISOL_MODE_STRICT,
+			       .quiesce_timeout_ns = 20000000ULL };
+	struct isol_enable res;
+	int status, fd, ret;
+	pid_t hog;
+
+	(void)unused;
+	hog = fork();
+	if (!hog) {
+		isol_pin(3);
+		spin_ms(3000);
+		_exit(0);
+	}
+	fd = open_dev();
+	CHECK(isol_pin(3) == 0, "pin");
+	usleep(50000);
+	ret = isol_enable(fd, &o, &res);
+	kill(hog, SIGKILL);
+	waitpid(hog, &status, 0);
+	CHECK(ret == -EAGAIN && res.reason == ISOL_REASON_NOT_QUIET,
+	      "ret %d reason %s", ret, isol_reason_str(res.reason));
+	CHECK(res.busy & ISOL_BUSY_RUNNABLE, "busy 0x%x", res.busy);
+	CHECK(res.quiesce_ns >= 20000000ULL, "waited only %llu ns",
+	      (unsigned long long)res.quiesce_ns);
+	CHECK(read_isolated_count() == 0, "count %d", read_isolated_count());
+	_exit(0);
+}
+
+struct thread_ctx {
+	int fd;
+	int cpu;
+	struct shared *s;
+	int ok;
+};
+
+static void *isolated_thread(void *arg)
+{
+	struct thread_ctx *c = arg;
+	struct isol_state st;
+
+	CHECK(isol_pin(c->cpu) == 0, "pin");
+	warm_up(c->fd);
+	arm(c->fd, ISOL_MODE_LOG_ONLY, 0, 0);
+	__atomic_add_fetch(&c->s->ready, 1, __ATOMIC_SEQ_CST);
+	spin_until(&c->s->release, 5000);
+	st = state_of(c->fd);
+	c->ok = st.state == ISOL_STATE_ISOLATED && st.cpu == c->cpu;
+	CHECK(isol_disable(c->fd) == 0, "disable");
+	return NULL;
+}
+
+/* Two threads of one process, each isolated on its own CPU. */
+static void t_threads(int unused)
+{
+	struct shared *s = shared_new();
+	struct thread_ctx c[2];
+	pthread_t th[2];
+	int fd = open_dev(), i;
+
+	(void)unused;
+	for (i = 0; i < 2; i++) {
+		c[i] = (struct thread_ctx){ .fd = fd, .cpu = 1 + 2 * i, .s = s };
+		CHECK(pthread_create(&th[i], NULL, isolated_thread, &c[i]) == 0,
+		      "thread");
+	}
+	while (s->ready < 2)
+		usleep(1000);
+	CHECK(read_isolated_count() == 2, "isolated %d", read_isolated_count());
+	s->release = 1;
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	CHECK(c[0].ok && c[1].ok, "thread states %d %d", c[0].ok, c[1].ok);
+	CHECK(read_isolated_count() == 0, "isolated %d", read_isolated_count());
+	_exit(0);
+}
+
+/* Hooks are armed only while someone is isolated. */
+static int count_hooks(const char *state)
+{
+	char line[256];
+	FILE *f = fopen("/sys/class/misc/task_isolation/hooks", "r");
+	int n = 0;
+
+	CHECK(f, "open hooks");
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, state) != NULL;
+	fclose(f);
+	return n;
+}
+
+static void t_hooks(int unused)
+{
+	struct shared *s = shared_new();
+	int status, armed;
+	pid_t a;
+
+	(void)unused;
+	CHECK(count_hooks("armed") == 0, "hooks armed with nobody isolated");
+	a = fork();
+	if (!a) {
+		shared_touch(s);
+		isolate(2, ISOL_MODE_LOG_ONLY, 0, 0);
+		s->ready = 1;
+		spin_until(&s->release, 5000);
+		_exit(0);
+	}
+	while (!s->ready)
+		usleep(1000);
+	armed = count_hooks("armed");
+	s->release = 1;
+	waitpid(a, &status, 0);
+	CHECK(armed > 0 && count_hooks("missing ") + armed + count_hooks("ready") > 0,
+	      "%d hooks armed while isolated", armed);
+	CHECK(count_hooks("armed") == 0, "hooks still armed after the task left");
+	_exit(0);
+}
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* The isolated CPU goes offline: isolation ends, the cause is recorded. */
+static void t_cpu_offline(int unused)
+{
+	const char *online = "/sys/devices/system/cpu/cpu3/online";
+	struct shared *s = shared_new();
+	int status, ret;
+	pid_t a;
+
+	(void)unused;
+	a = fork();
+	if (!a) {
+		struct isol_state st;
+		int fd;
+
+		shared_touch(s);
+		fd = isolate(3, ISOL_MODE_LOG_ONLY, 0, 0);
+		s->ready = 1;
+		spin_until(&s->release, 10000);
+		st = state_of(fd);
+		CHECK(st.state == ISOL_STATE_ENDED && st.end_cause == ISOL_END_MIGRATED,
+		      "state %u end %s", st.state, isol_end_str(st.end_cause));
+		CHECK(st.nr_by_cause[ISOL_CAUSE_CPU_OFFLINE] == 1, "offline breaks %llu",
+		      (unsigned long long)st.nr_by_cause[ISOL_CAUSE_CPU_OFFLINE]);
+		_exit(0);
+	}
+	while (!s->ready)
+		usleep(1000);
+	ret = write_file(online, "0");
+	usleep(100000);
+	s->release = 1;
+	waitpid(a, &status, 0);
+	CHECK(write_file(online, "1") == 0, "CPU 3 back online");
+	CHECK(ret == 0, "offline CPU 3: %s", strerror(errno));
+	CHECK(WIFEXITED(status) && !WEXITSTATUS(status), "isolated task 0x%x", status);
+	_exit(0);
+}
+
 /* Isolated until the first byte of @path becomes non-zero. */
 static int hold(int cpu, const char *path)
 {
@@ -845,6 +1027,16 @@ static const struct test tests[] = {
 	  t_sigsegv_handler, 0, 0, 10 },
 	{ "affinity-change", "strict: affinity changed from outside breaks, cause recorded",
 	  t_affinity_change, 0, 0, 20 },
+	{ "permission", "enable without CAP_SYS_NICE fails with EPERM",
+	  t_permission, 0, 0, 10 },
+	{ "not-quiet", "a runnable task on the CPU: EAGAIN naming it, within the budget",
+	  t_not_quiet, 0, 0, 10 },
+	{ "threads", "threads of one process isolate one by one, each on its own CPU",
+	  t_threads, 0, 0, 20 },
+	{ "hooks", "hooks are armed only while a task is isolated",
+	  t_hooks, 0, 0, 20 },
+	{ "cpu-offline", "the isolated CPU going offline ends isolation with its cause",
+	  t_cpu_offline, 0, 0, 30 },
 	{ "quiet", "strict: 10 s busy loop isolated gets no break at all",
 	  t_quiet, 0, 0, 60 },
 };
