@@ -26,6 +26,7 @@
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -955,6 +956,72 @@ static void t_cpu_offline(int unused)
 	_exit(0);
 }
 
+/* A CPU-time timer is a tick dependency: EAGAIN names it. */
+static void t_tick_dep(int unused)
+{
+	struct itimerval it = { .it_value = { .tv_sec = 100 } };
+	struct isol_opts o = { .mode = ISOL_MODE_STRICT,
+			       .quiesce_timeout_ns = 50000000ULL };
+	struct isol_enable res;
+	int fd, ret;
+
+	(void)unused;
+	fd = prepare(2);
+	CHECK(setitimer(ITIMER_VIRTUAL, &it, NULL) == 0, "setitimer");
+	ret = isol_enable(fd, &o, &res);
+	CHECK(ret == -EAGAIN && res.reason == ISOL_REASON_NOT_QUIET,
+	      "ret %d reason %s", ret, isol_reason_str(res.reason));
+	CHECK((res.busy & ISOL_BUSY_TICK_DEP) &&
+	      (res.tick_dep & ISOL_TICK_DEP_POSIX_TIMER),
+	      "busy 0x%x tick_dep 0x%x", res.busy, res.tick_dep);
+	_exit(0);
+}
+
+struct timer_ctx {
+	struct shared *s;
+	unsigned long long ticks;
+};
+
+static void *timer_isolated_thread(void *arg)
+{
+	struct timer_ctx *c = arg;
+	struct isol_state st;
+	int fd = isolate(2, ISOL_MODE_LOG_ONLY, 0, 0);
+
+	c->s->ready = 1;
+	spin_until(&c->s->release, 5000);
+	spin_ms(300);
+	st = state_of(fd);
+	c->ticks = st.nr_by_cause[ISOL_CAUSE_TIMER];
+	isol_disable(fd);
+	return NULL;
+}
+
+/*
+ * Another thread arms a process CPU-time timer: the tick has to run on
+ * every CPU the process runs on, and each tick is a recorded break.
+ */
+static void t_timer(int unused)
+{
+	struct itimerval it = { .it_value = { .tv_sec = 10 } };
+	struct sigaction sa = { .sa_handler = SIG_IGN };
+	struct timer_ctx c = { .s = shared_new() };
+	pthread_t th;
+
+	(void)unused;
+	sigaction(SIGPROF, &sa, NULL);
+	CHECK(isol_pin(0) == 0, "pin main thread");
+	CHECK(pthread_create(&th, NULL, timer_isolated_thread, &c) == 0, "thread");
+	while (!c.s->ready)
+		usleep(1000);
+	CHECK(setitimer(ITIMER_PROF, &it, NULL) == 0, "setitimer");
+	c.s->release = 1;
+	pthread_join(th, NULL);
+	diag("%llu timer breaks", c.ticks);
+	CHECK(c.ticks > 0, "no timer break while the tick ran");
+	_exit(0);
+}
+
 /* Isolated until the first byte of @path becomes non-zero. */
 static int hold(int cpu, const char *path)
 {
@@ -1037,6 +1104,10 @@ static const struct test tests[] = {
 	  t_hooks, 0, 0, 20 },
 	{ "cpu-offline", "the isolated CPU going offline ends isolation with its cause",
 	  t_cpu_offline, 0, 0, 30 },
+	{ "tick-dep", "a tick dependency (CPU-time timer): EAGAIN naming it",
+	  t_tick_dep, 0, 0, 10 },
+	{ "timer", "log-only: ticks forced by a process CPU timer are timer breaks",
+	  t_timer, 0, 0, 10 },
 	{ "quiet", "strict: 10 s busy loop isolated gets no break at all",
 	  t_quiet, 0, 0, 60 },
 };
