@@ -173,6 +173,20 @@ static void isol_probe_irq(void *data, int irq, struct irqaction *action)
 				 action->name ?: "?");
 }
 
+/*
+ * Exceptions have no tracepoint of their own, but those that reach user
+ * space raise a signal on the faulting task during the same entry.
+ */
+static void isol_probe_signal(void *data, int sig, struct kernel_siginfo *info,
+			      struct task_struct *task, int group, int result)
+{
+	struct isol_task *t = isol_entry_owner();
+
+	if (t)
+		isol_break_local(t, ISOL_CAUSE_EXCEPTION, sig,
+				 "exception (signal %d)", sig);
+}
+
 static void isol_remote_from_current(struct isol_remote *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -315,6 +329,7 @@ static struct isol_hook isol_hooks[] = {
 	ISOL_TP("system vector", "deferred_error_apic_entry", isol_probe_vector,
 		false),
 	ISOL_TP("device interrupt", "irq_handler_entry", isol_probe_irq, true),
+	ISOL_TP("exception", "signal_generate", isol_probe_signal, false),
 	ISOL_TP("preemption", "sched_switch", isol_probe_sched_switch, true),
 	ISOL_TP("migration", "sched_migrate_task", isol_probe_migrate, true),
 	ISOL_TP("exit", "sched_process_exit", isol_probe_exit, true),

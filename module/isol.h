@@ -59,7 +59,7 @@ struct isol_task {
 	u32 flags;
 	int signal;
 	atomic_t state;			/* ISOL_STATE_* */
-	u32 end_cause;			/* enum isol_end, set once by the ender */
+	u32 end_cause;			/* enum isol_end; claimed once, by cmpxchg */
 	bool cleaned;			/* isol_cleanup() done; isol_mutex */
 
 	raw_spinlock_t lock;		/* protects the fields below */

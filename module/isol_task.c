@@ -158,10 +158,11 @@ bool isol_task_end(struct isol_task *t, u32 end_cause)
 {
 	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
 
-	if (atomic_cmpxchg(&t->state, ISOL_STATE_ISOLATED,
-			   ISOL_STATE_ENDED) != ISOL_STATE_ISOLATED)
+	/* Claiming end_cause decides the one caller that ends isolation. */
+	if (cmpxchg(&t->end_cause, ISOL_END_NONE, end_cause) != ISOL_END_NONE)
 		return false;
-	t->end_cause = end_cause;
+	/* Pairs with the acquire in isol_get_state(): end_cause is seen first. */
+	atomic_set_release(&t->state, ISOL_STATE_ENDED);
 	/* Hooks stop seeing t; isol_cleanup() waits for those that did. */
 	RCU_INIT_POINTER(pc->owner, NULL);
 	atomic_dec(&isol_nr_isolated);
@@ -235,17 +236,18 @@ void isol_break_local(struct isol_task *t, u32 cause, u64 detail,
 		      const char *fmt, ...)
 {
 	struct isol_remote remote;
+	unsigned long flags;
 	struct isol_break b;
 	bool remote_due;
 	va_list args;
 
-	raw_spin_lock(&t->lock);
+	raw_spin_lock_irqsave(&t->lock, flags);
 	remote_due = t->remote_due;
 	if (remote_due) {
 		remote = t->remote;
 		t->remote_due = false;
 	}
-	raw_spin_unlock(&t->lock);
+	raw_spin_unlock_irqrestore(&t->lock, flags);
 
 	if (remote_due) {
 		isol_record_break(t, remote.cause, 0, &remote,
@@ -553,13 +555,13 @@ long isol_get_state(struct file *file, struct isol_state *st)
 	st->cpu = -1;
 	if (!t)
 		return 0;
-	st->state = atomic_read(&t->state);
+	st->state = atomic_read_acquire(&t->state);
 	st->mode = t->mode;
 	st->flags = t->flags;
 	st->signal = t->signal;
 	st->cpu = t->cpu;
 	if (st->state == ISOL_STATE_ENDED)
-		st->end_cause = READ_ONCE(t->end_cause);
+		st->end_cause = t->end_cause;
 	raw_spin_lock_irq(&t->lock);
 	st->nr_breaks = t->nr_breaks;
 	memcpy(st->nr_by_cause, t->nr_by_cause, sizeof(st->nr_by_cause));

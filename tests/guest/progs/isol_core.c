@@ -1022,6 +1022,33 @@ static void t_timer(int unused)
 	_exit(0);
 }
 
+static volatile int got_trap;
+
+static void on_trap(int sig)
+{
+	(void)sig;
+	got_trap = 1;
+}
+
+/* An exception (int3): a break, named by the signal it raises. */
+static void t_exception(int unused)
+{
+	struct sigaction sa = { .sa_handler = on_trap };
+	struct isol_state st;
+	int fd;
+
+	(void)unused;
+	catch_usr1();
+	sigaction(SIGTRAP, &sa, NULL);
+	fd = isolate(2, ISOL_MODE_STRICT, SIGUSR1, 0);
+	__asm__ volatile("int3");
+	st = expect_broken(fd, ISOL_CAUSE_EXCEPTION);
+	CHECK(st.last_break.detail == SIGTRAP, "signal %llu",
+	      (unsigned long long)st.last_break.detail);
+	CHECK(got_trap, "no SIGTRAP");
+	_exit(0);
+}
+
 /* Isolated until the first byte of @path becomes non-zero. */
 static int hold(int cpu, const char *path)
 {
@@ -1108,6 +1135,8 @@ static const struct test tests[] = {
 	  t_tick_dep, 0, 0, 10 },
 	{ "timer", "log-only: ticks forced by a process CPU timer are timer breaks",
 	  t_timer, 0, 0, 10 },
+	{ "exception", "strict: an exception (int3) breaks and signals at once",
+	  t_exception, 0, 0, 10 },
 	{ "quiet", "strict: 10 s busy loop isolated gets no break at all",
 	  t_quiet, 0, 0, 60 },
 };
