@@ -1049,6 +1049,46 @@ static void t_exception(int unused)
 	_exit(0);
 }
 
+/*
+ * Arming and disarming on one CPU never interrupts a task isolated on
+ * another: hooks stay registered, so nothing patches kernel text.
+ */
+static void t_no_interference(int unused)
+{
+	struct shared *s = shared_new();
+	int status, i, fd;
+	pid_t a;
+
+	(void)unused;
+	a = fork();
+	if (!a) {
+		struct isol_state st;
+
+		catch_usr1();
+		shared_touch(s);
+		fd = isolate(1, ISOL_MODE_STRICT, SIGUSR1, 0);
+		s->ready = 1;
+		spin_until(&s->release, 10000);
+		CHECK(!got_usr1, "interrupted");
+		CHECK(isol_disable(fd) == 0, "disable");
+		st = state_of(fd);
+		CHECK(st.nr_breaks == 0, "%llu breaks: %s",
+		      (unsigned long long)st.nr_breaks, st.last_break.desc);
+		_exit(0);
+	}
+	while (!s->ready)
+		usleep(1000);
+	fd = prepare(3);
+	for (i = 0; i < 5; i++) {
+		arm(fd, ISOL_MODE_LOG_ONLY, 0, 0);
+		CHECK(isol_disable(fd) == 0, "disable");
+	}
+	s->release = 1;
+	CHECK(waitpid(a, &status, 0) == a && WIFEXITED(status) &&
+	      !WEXITSTATUS(status), "task on CPU 1: status 0x%x", status);
+	_exit(0);
+}
+
 /* Isolated until the first byte of @path becomes non-zero. */
 static int hold(int cpu, const char *path)
 {
@@ -1137,6 +1177,8 @@ static const struct test tests[] = {
 	  t_timer, 0, 0, 10 },
 	{ "exception", "strict: an exception (int3) breaks and signals at once",
 	  t_exception, 0, 0, 10 },
+	{ "no-interference", "arming and disarming on CPU 3 leaves a task isolated on CPU 1 alone",
+	  t_no_interference, 0, 0, 20 },
 	{ "quiet", "strict: 10 s busy loop isolated gets no break at all",
 	  t_quiet, 0, 0, 60 },
 };
