@@ -515,7 +515,12 @@ long isol_enable(struct file *file, struct isol_enable *req)
 	return 0;
 }
 
-long isol_disable(struct file *file)
+/*
+ * The calling task's record, referenced, if it is isolated. Safe: the
+ * record's file reference is dropped only after a grace period that waits
+ * for this preemption-disabled section.
+ */
+static struct isol_task *isol_get_current_owner(void)
 {
 	struct isol_task *t;
 
@@ -524,6 +529,14 @@ long isol_disable(struct file *file)
 	if (t)
 		kref_get(&t->ref);
 	preempt_enable();
+	return t;
+}
+
+long isol_disable(struct file *file)
+{
+	struct isol_task *t;
+
+	t = isol_get_current_owner();
 	if (!t)
 		return 0;
 	if (isol_task_end(t, ISOL_END_DISABLED))
@@ -538,11 +551,7 @@ long isol_get_state(struct file *file, struct isol_state *st)
 	struct isol_task *t;
 	struct pid *sender;
 
-	preempt_disable();
-	t = isol_current_owner();
-	if (t)
-		kref_get(&t->ref);
-	preempt_enable();
+	t = isol_get_current_owner();
 	if (!t) {
 		mutex_lock(&ifile->lock);
 		t = isol_file_find(ifile, task_pid(current));
