@@ -15,6 +15,7 @@
 #include <linux/interrupt.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/tick.h>
 #include <linux/tracepoint.h>
 #include <linux/unistd.h>
 #include "isol.h"
@@ -55,10 +56,13 @@ static void isol_probe_user_enter(void *data, int dummy)
 	if (!t || t->task != current || !pc->in_kernel)
 		return;
 	pc->in_kernel = false;
+	/* A sender noted while the task was in the kernel is not news. */
+	WRITE_ONCE(pc->sender_set, false);
 	if (!pc->classified) {
 		/* No hook saw why the kernel was entered. */
 		pc->classified = true;
-		isol_break_local(t, ISOL_CAUSE_UNKNOWN, 0, "kernel entry of unknown cause");
+		isol_break_local(t, ISOL_CAUSE_UNKNOWN, 0, NULL,
+				 "kernel entry of unknown cause");
 	} else {
 		isol_flush_remote(t);
 	}
@@ -104,7 +108,8 @@ static void notrace isol_ftrace_syscall(unsigned long ip, unsigned long parent_i
 		regs = (const struct pt_regs *)isol_ftrace_arg(fregs, 0);
 		nr = isol_ftrace_arg(fregs, 1);
 		if (!isol_syscall_allowed(nr, regs))
-			isol_break_local(t, ISOL_CAUSE_SYSCALL, nr, "syscall %u", nr);
+			isol_break_local(t, ISOL_CAUSE_SYSCALL, nr, NULL,
+					 "syscall %u", nr);
 	}
 	ftrace_test_recursion_unlock(bit);
 }
@@ -115,7 +120,7 @@ static void isol_probe_page_fault(void *data, unsigned long address,
 	struct isol_task *t = isol_entry_owner();
 
 	if (t)
-		isol_break_local(t, ISOL_CAUSE_PAGE_FAULT, address,
+		isol_break_local(t, ISOL_CAUSE_PAGE_FAULT, address, NULL,
 				 "page fault at 0x%lx (%s)", address,
 				 error_code & 2 ? "write" : "read");
 }
@@ -125,7 +130,38 @@ static void isol_probe_timer(void *data, int vector)
 	struct isol_task *t = isol_entry_owner();
 
 	if (t)
-		isol_break_local(t, ISOL_CAUSE_TIMER, vector, "timer interrupt");
+		isol_break_local(t, ISOL_CAUSE_TIMER, vector, NULL,
+				 "timer interrupt");
+}
+
+/*
+ * Who sent the IPI now arriving, as the sender hooks noted it; false when
+ * no sender hook saw it (or it is not armed on this kernel).
+ */
+static bool isol_take_sender(struct isol_remote *r)
+{
+	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
+	bool set;
+
+	raw_spin_lock(&pc->sender_lock);
+	set = pc->sender_set;
+	if (set)
+		*r = pc->sender;
+	pc->sender_set = false;
+	raw_spin_unlock(&pc->sender_lock);
+	return set;
+}
+
+static void isol_break_ipi(struct isol_task *t, u32 cause, int vector,
+			   const char *what)
+{
+	struct isol_remote r;
+
+	if (isol_take_sender(&r))
+		isol_break_local(t, cause, vector, &r, "%s from CPU %d (%s[%d])",
+				 what, r.sender_cpu, r.sender_comm, r.sender_pid);
+	else
+		isol_break_local(t, cause, vector, NULL, "%s", what);
 }
 
 static void isol_probe_call_function(void *data, int vector)
@@ -133,8 +169,7 @@ static void isol_probe_call_function(void *data, int vector)
 	struct isol_task *t = isol_entry_owner();
 
 	if (t)
-		isol_break_local(t, ISOL_CAUSE_IPI_CALL, vector,
-				 "function call IPI");
+		isol_break_ipi(t, ISOL_CAUSE_IPI_CALL, vector, "function call IPI");
 }
 
 static void isol_probe_reschedule(void *data, int vector)
@@ -142,8 +177,7 @@ static void isol_probe_reschedule(void *data, int vector)
 	struct isol_task *t = isol_entry_owner();
 
 	if (t)
-		isol_break_local(t, ISOL_CAUSE_IPI_RESCHED, vector,
-				 "reschedule IPI");
+		isol_break_ipi(t, ISOL_CAUSE_IPI_RESCHED, vector, "reschedule IPI");
 }
 
 static void isol_probe_irq_work(void *data, int vector)
@@ -151,7 +185,7 @@ static void isol_probe_irq_work(void *data, int vector)
 	struct isol_task *t = isol_entry_owner();
 
 	if (t)
-		isol_break_local(t, ISOL_CAUSE_IPI_IRQ_WORK, vector,
+		isol_break_local(t, ISOL_CAUSE_IPI_IRQ_WORK, vector, NULL,
 				 "irq_work IPI");
 }
 
@@ -160,7 +194,7 @@ static void isol_probe_vector(void *data, int vector)
 	struct isol_task *t = isol_entry_owner();
 
 	if (t)
-		isol_break_local(t, ISOL_CAUSE_VECTOR, vector,
+		isol_break_local(t, ISOL_CAUSE_VECTOR, vector, NULL,
 				 "interrupt vector 0x%x", vector);
 }
 
@@ -169,7 +203,7 @@ static void isol_probe_irq(void *data, int irq, struct irqaction *action)
 	struct isol_task *t = isol_entry_owner();
 
 	if (t)
-		isol_break_local(t, ISOL_CAUSE_IRQ, irq, "irq %d (%s)", irq,
+		isol_break_local(t, ISOL_CAUSE_IRQ, irq, NULL, "irq %d (%s)", irq,
 				 action->name ?: "?");
 }
 
@@ -183,7 +217,7 @@ static void isol_probe_signal(void *data, int sig, struct kernel_siginfo *info,
 	struct isol_task *t = isol_entry_owner();
 
 	if (t)
-		isol_break_local(t, ISOL_CAUSE_EXCEPTION, sig,
+		isol_break_local(t, ISOL_CAUSE_EXCEPTION, sig, NULL,
 				 "exception (signal %d)", sig);
 }
 
@@ -280,6 +314,50 @@ static void notrace isol_ftrace_affinity(unsigned long ip, unsigned long parent_
 	ftrace_test_recursion_unlock(bit);
 }
 
+/* Note the calling CPU and task as the sender of an IPI to @cpu. */
+static void isol_note_sender(int cpu)
+{
+	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, cpu);
+	unsigned long flags;
+
+	if (!rcu_dereference_sched(pc->owner) || cpu == smp_processor_id())
+		return;
+	raw_spin_lock_irqsave(&pc->sender_lock, flags);
+	isol_remote_from_current(&pc->sender);
+	pc->sender_set = true;
+	raw_spin_unlock_irqrestore(&pc->sender_lock, flags);
+}
+
+/* An IPI sender taking the target CPU as its first argument. */
+static void notrace isol_ftrace_ipi_cpu(unsigned long ip, unsigned long parent_ip,
+					struct ftrace_ops *op,
+					struct ftrace_regs *fregs)
+{
+	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
+
+	if (bit < 0)
+		return;
+	isol_note_sender((int)isol_ftrace_arg(fregs, 0));
+	ftrace_test_recursion_unlock(bit);
+}
+
+/* An IPI sender taking a CPU mask; only nohz_full CPUs can matter. */
+static void notrace isol_ftrace_ipi_mask(unsigned long ip, unsigned long parent_ip,
+					 struct ftrace_ops *op,
+					 struct ftrace_regs *fregs)
+{
+	const struct cpumask *mask;
+	int bit, cpu;
+
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (bit < 0)
+		return;
+	mask = (const struct cpumask *)isol_ftrace_arg(fregs, 0);
+	for_each_cpu_and(cpu, mask, tick_nohz_full_mask)
+		isol_note_sender(cpu);
+	ftrace_test_recursion_unlock(bit);
+}
+
 static void isol_probe_tick_stop(void *data, int success, int dependency)
 {
 	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
@@ -305,14 +383,14 @@ struct isol_hook {
 #define ISOL_TP(ev, name, fn, ess) \
 	{ .event = ev, .target = name, .kind = ISOL_TRACEPOINT, \
 	  .essential = ess, .probe = fn }
-#define ISOL_FT(ev, name, fn) \
-	{ .event = ev, .target = name, .kind = ISOL_FTRACE, .essential = true, \
+#define ISOL_FT(ev, name, fn, ess) \
+	{ .event = ev, .target = name, .kind = ISOL_FTRACE, .essential = ess, \
 	  .ops = { .func = fn } }
 
 static struct isol_hook isol_hooks[] = {
 	ISOL_TP("kernel entry", "user_exit", isol_probe_user_exit, true),
 	ISOL_TP("return to user", "user_enter", isol_probe_user_enter, true),
-	ISOL_FT("syscall", "x64_sys_call", isol_ftrace_syscall),
+	ISOL_FT("syscall", "x64_sys_call", isol_ftrace_syscall, true),
 	ISOL_TP("page fault", "page_fault_user", isol_probe_page_fault, true),
 	ISOL_TP("timer interrupt", "local_timer_entry", isol_probe_timer, true),
 	ISOL_TP("function call IPI", "call_function_entry",
@@ -334,7 +412,14 @@ static struct isol_hook isol_hooks[] = {
 	ISOL_TP("migration", "sched_migrate_task", isol_probe_migrate, true),
 	ISOL_TP("exit", "sched_process_exit", isol_probe_exit, true),
 	ISOL_TP("exec", "sched_process_exec", isol_probe_exec, true),
-	ISOL_FT("affinity change", "set_cpus_allowed_common", isol_ftrace_affinity),
+	ISOL_FT("affinity change", "set_cpus_allowed_common", isol_ftrace_affinity,
+		true),
+	ISOL_FT("IPI sender", "native_smp_send_reschedule", isol_ftrace_ipi_cpu,
+		false),
+	ISOL_FT("IPI sender", "native_send_call_func_single_ipi",
+		isol_ftrace_ipi_cpu, false),
+	ISOL_FT("IPI sender", "native_send_call_func_ipi", isol_ftrace_ipi_mask,
+		false),
 	ISOL_TP("tick dependency", "tick_stop", isol_probe_tick_stop, false),
 };
 
@@ -437,8 +522,10 @@ ssize_t isol_hooks_show(char *buf)
 int isol_hooks_init(void)
 {
 	struct isol_hook *h;
-	int ret;
+	int cpu, ret;
 
+	for_each_possible_cpu(cpu)
+		raw_spin_lock_init(&per_cpu_ptr(&isol_cpus, cpu)->sender_lock);
 	for_each_kernel_tracepoint(isol_find_tracepoint, NULL);
 	for (h = isol_hooks; h < isol_hooks + ARRAY_SIZE(isol_hooks); h++) {
 		if (h->kind == ISOL_TRACEPOINT) {

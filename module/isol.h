@@ -84,6 +84,9 @@ struct isol_cpu {
 	bool in_kernel;			/* owner entered the kernel from user */
 	bool classified;		/* that entry's cause is known */
 	u32 tick_dep;			/* tick_stop dependencies seen (quiesce) */
+	raw_spinlock_t sender_lock;	/* protects sender, sender_set */
+	struct isol_remote sender;	/* last CPU to send this CPU an IPI */
+	bool sender_set;
 };
 
 DECLARE_PER_CPU(struct isol_cpu, isol_cpus);
@@ -102,7 +105,8 @@ void isol_record_break(struct isol_task *t, u32 cause, u64 detail,
 		       const struct isol_remote *remote, const char *fmt, ...)
 	__printf(5, 6);
 void isol_break_local(struct isol_task *t, u32 cause, u64 detail,
-		      const char *fmt, ...) __printf(4, 5);
+		      const struct isol_remote *sender, const char *fmt, ...)
+	__printf(5, 6);
 void isol_break_deferred(struct isol_task *t, u32 cause, u64 detail,
 			 const struct isol_remote *remote);
 bool isol_task_end(struct isol_task *t, u32 end_cause);

@@ -229,11 +229,12 @@ void isol_record_break(struct isol_task *t, u32 cause, u64 detail,
 
 /*
  * A break seen on the isolated CPU in the task's own kernel entry (syscall,
- * fault, interrupt), with no scheduler lock held. A remote break announced
- * for this entry takes precedence: it is what caused the entry.
+ * fault, interrupt), with no scheduler lock held; @sender, if known, is
+ * who sent the interrupt. A remote break announced for this entry takes
+ * precedence: it is what caused the entry.
  */
 void isol_break_local(struct isol_task *t, u32 cause, u64 detail,
-		      const char *fmt, ...)
+		      const struct isol_remote *sender, const char *fmt, ...)
 {
 	struct isol_remote remote;
 	unsigned long flags;
@@ -258,7 +259,7 @@ void isol_break_local(struct isol_task *t, u32 cause, u64 detail,
 				  remote.sender_cpu);
 	} else {
 		va_start(args, fmt);
-		isol_fill_break(t, &b, cause, detail, NULL, fmt, args);
+		isol_fill_break(t, &b, cause, detail, sender, fmt, args);
 		va_end(args);
 		isol_store_break(t, &b, true);
 	}
@@ -295,7 +296,7 @@ void isol_end_deferred(struct isol_task *t, u32 end_cause)
 void isol_flush_remote(struct isol_task *t)
 {
 	if (READ_ONCE(t->remote_due))
-		isol_break_local(t, ISOL_CAUSE_UNKNOWN, 0, "remote event");
+		isol_break_local(t, ISOL_CAUSE_UNKNOWN, 0, NULL, "remote event");
 }
 
 /* The calling task's record if it is isolated on its current CPU. */

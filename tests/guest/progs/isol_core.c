@@ -480,7 +480,13 @@ static void *tlb_isolated_thread(void *arg)
 	c->s->ready = 1;
 	spin_until(&got_usr1, 5000);
 	if (c->sig == SIGUSR1) {
-		expect_broken(c->fd, ISOL_CAUSE_IPI_CALL);
+		struct isol_state st = expect_broken(c->fd, ISOL_CAUSE_IPI_CALL);
+
+		/* The main thread, on CPU 0, sent it. */
+		CHECK(st.last_break.sender_cpu == 0 &&
+		      st.last_break.sender_pid == getpid(),
+		      "sender CPU %d pid %d (%s)", st.last_break.sender_cpu,
+		      st.last_break.sender_pid, st.last_break.sender_comm);
 		c->s->result = 1;
 	}
 	return NULL;
@@ -1139,7 +1145,7 @@ static const struct test tests[] = {
 	  t_file_fault, SIGUSR1, 0, 10 },
 	{ "tlb-kill", "strict: another thread's munmap (TLB shootdown IPI) kills with SIGKILL",
 	  t_tlb_shootdown, SIGKILL, SIGKILL, 20 },
-	{ "tlb-usr1", "strict: another thread's munmap sends SIGUSR1, cause function call IPI",
+	{ "tlb-usr1", "strict: another thread's munmap sends SIGUSR1, IPI and its sender recorded",
 	  t_tlb_shootdown, SIGUSR1, 0, 20 },
 	{ "intruder-kill", "strict: another process pinned onto the CPU kills with SIGKILL",
 	  t_intruder, SIGKILL, 0, 20 },
