@@ -1095,6 +1095,62 @@ static void t_no_interference(int unused)
 	_exit(0);
 }
 
+/*
+ * A device interrupt routed to the isolated CPU: the serial port's IRQ is
+ * moved there while the parent writes to the console.
+ */
+static void t_device_irq(int unused)
+{
+	struct shared *s = shared_new();
+	char line[81];
+	int status, i;
+	pid_t a;
+
+	(void)unused;
+	a = fork();
+	if (!a) {
+		struct isol_state st;
+		int fd;
+
+		shared_touch(s);
+		fd = isolate(2, ISOL_MODE_LOG_ONLY, 0, 0);
+		s->ready = 1;
+		spin_until(&s->release, 10000);
+		isol_disable(fd);
+		st = state_of(fd);
+		CHECK(st.nr_by_cause[ISOL_CAUSE_IRQ] > 0, "no device interrupt break");
+		diag("%llu device interrupt breaks",
+		     (unsigned long long)st.nr_by_cause[ISOL_CAUSE_IRQ]);
+		_exit(0);
+	}
+	while (!s->ready)
+		usleep(1000);
+	CHECK(write_file("/proc/irq/4/smp_affinity_list", "2") == 0,
+	      "route IRQ 4 to CPU 2: %s", strerror(errno));
+	memset(line, '#', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\n';
+	/* x86 moves an IRQ at its next interrupt: keep the port busy a while. */
+	for (i = 0; i < 40; i++) {
+		CHECK(write(2, line, sizeof(line)) == sizeof(line), "console write");
+		usleep(5000);
+	}
+	write_file("/proc/irq/4/smp_affinity_list", "0");
+	s->release = 1;
+	CHECK(waitpid(a, &status, 0) == a && WIFEXITED(status) &&
+	      !WEXITSTATUS(status), "isolated task 0x%x", status);
+	_exit(0);
+}
+
+/* strace -f target: isolated log-only, three syscalls, then leaves. */
+static int strace_target(void)
+{
+	int fd = isolate(2, ISOL_MODE_LOG_ONLY, 0, 0), i;
+
+	for (i = 0; i < 3; i++)
+		syscall(SYS_getppid);
+	return isol_disable(fd) ? 60 : 0;
+}
+
 /* Isolated until the first byte of @path becomes non-zero. */
 static int hold(int cpu, const char *path)
 {
@@ -1185,6 +1241,8 @@ static const struct test tests[] = {
 	  t_exception, 0, 0, 10 },
 	{ "no-interference", "arming and disarming on CPU 3 leaves a task isolated on CPU 1 alone",
 	  t_no_interference, 0, 0, 20 },
+	{ "device-irq", "log-only: a device interrupt routed to the CPU is a break",
+	  t_device_irq, 0, 0, 20 },
 	{ "quiet", "strict: 10 s busy loop isolated gets no break at all",
 	  t_quiet, 0, 0, 60 },
 };
@@ -1225,6 +1283,8 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "exec-check"))
 		return exec_check(argv[2]);
 	calibrate_tsc();
+	if (argc == 2 && !strcmp(argv[1], "strace-target"))
+		return strace_target();
 	if (argc == 4 && !strcmp(argv[1], "hold"))
 		return hold(atoi(argv[2]), argv[3]);
 
