@@ -118,7 +118,6 @@ ISOL_API const char *isol_cause_str(unsigned int cause)
 		[ISOL_CAUSE_AFFINITY] = "affinity changed",
 		[ISOL_CAUSE_MIGRATED] = "migrated",
 		[ISOL_CAUSE_CPU_OFFLINE] = "CPU offline",
-		[ISOL_CAUSE_SIGNAL] = "signal",
 		[ISOL_CAUSE_UNKNOWN] = "unknown",
 	};
 

@@ -134,7 +134,7 @@ enum isol_cause {
 	ISOL_CAUSE_NONE = 0,
 	ISOL_CAUSE_SYSCALL,		/* detail: syscall number */
 	ISOL_CAUSE_PAGE_FAULT,		/* detail: faulting user address */
-	ISOL_CAUSE_EXCEPTION,		/* another exception from user space */
+	ISOL_CAUSE_EXCEPTION,		/* another exception; detail: its signal */
 	ISOL_CAUSE_TIMER,		/* local timer interrupt (tick, hrtimer) */
 	ISOL_CAUSE_IPI_CALL,		/* function-call IPI (incl. TLB flush) */
 	ISOL_CAUSE_IPI_RESCHED,		/* reschedule IPI */
@@ -145,7 +145,6 @@ enum isol_cause {
 	ISOL_CAUSE_AFFINITY,		/* affinity changed from outside */
 	ISOL_CAUSE_MIGRATED,		/* the task left its CPU */
 	ISOL_CAUSE_CPU_OFFLINE,		/* the CPU is going offline */
-	ISOL_CAUSE_SIGNAL,		/* a signal was delivered; detail: signo */
 	ISOL_CAUSE_UNKNOWN,		/* a kernel entry with no known cause */
 	ISOL_CAUSE_MAX
 };
