@@ -240,6 +240,38 @@ static void shared_touch(struct shared *s)
 	s->result = s->result;
 }
 
+/*
+ * Fork a child that isolates on @cpu, with SIGUSR1 caught, and says so.
+ * Returns 0 in the child, with *fd its descriptor, and the child's pid in
+ * the parent once the child is isolated.
+ */
+static pid_t fork_isolated(struct shared *s, int cpu, unsigned int mode,
+			   int sig, int *fd)
+{
+	pid_t pid = fork();
+
+	CHECK(pid >= 0, "fork: %s", strerror(errno));
+	if (!pid) {
+		catch_usr1();
+		shared_touch(s);
+		*fd = isolate(cpu, mode, sig, 0);
+		s->ready = 1;
+		return 0;
+	}
+	while (!s->ready)
+		usleep(1000);
+	return pid;
+}
+
+/* Reap @pid, which must have exited with status 0. */
+static void expect_exit_ok(pid_t pid, const char *who)
+{
+	int status;
+
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	      !WEXITSTATUS(status), "%s: status 0x%x", who, status);
+}
+
 /* ---- tests; each runs in a child and exits 0 on success ---- */
 
 static void t_info(int unused)
@@ -377,26 +409,20 @@ static void t_ebusy(int unused)
 	(void)unused;
 	struct shared *s = shared_new();
 	struct isol_enable r = base_req(ISOL_MODE_STRICT, 0);
-	int status, fd;
+	int fd;
 	pid_t a;
 
-	a = fork();
+	a = fork_isolated(s, 2, ISOL_MODE_LOG_ONLY, 0, &fd);
 	if (!a) {
-		shared_touch(s);
-		fd = isolate(2, ISOL_MODE_LOG_ONLY, 0, 0);
-		s->ready = 1;
 		spin_until(&s->release, 10000);
 		isol_disable(fd);
 		_exit(0);
 	}
-	while (!s->ready)
-		usleep(1000);
 	fd = open_dev();
 	CHECK(isol_pin(2) == 0, "pin");
 	expect_enable_fails(fd, &r, EBUSY, ISOL_REASON_CPU_BUSY, "second task");
 	s->release = 1;
-	CHECK(waitpid(a, &status, 0) == a && WIFEXITED(status) &&
-	      !WEXITSTATUS(status), "first task status 0x%x", status);
+	expect_exit_ok(a, "first task");
 	_exit(0);
 }
 
@@ -519,12 +545,8 @@ static void t_intruder(int sig)
 	int status, fd;
 	pid_t a, b;
 
-	a = fork();
+	a = fork_isolated(s, 3, ISOL_MODE_STRICT, sig, &fd);
 	if (!a) {
-		catch_usr1();
-		shared_touch(s);
-		fd = isolate(3, ISOL_MODE_STRICT, sig, 0);
-		s->ready = 1;
 		spin_until(&got_usr1, 5000);
 		if (sig == SIGUSR1) {
 			struct isol_state st = expect_broken(fd, 0);
@@ -537,8 +559,6 @@ static void t_intruder(int sig)
 		}
 		_exit(20);
 	}
-	while (!s->ready)
-		usleep(1000);
 	b = fork();
 	if (!b) {
 		isol_pin(3);
@@ -546,13 +566,13 @@ static void t_intruder(int sig)
 		_exit(0);
 	}
 	waitpid(b, &status, 0);
+	if (sig != SIGKILL) {
+		expect_exit_ok(a, "isolated task");
+		_exit(0);
+	}
 	CHECK(waitpid(a, &status, 0) == a, "wait");
-	if (sig == SIGKILL)
-		CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
-		      "isolated task status 0x%x, not killed", status);
-	else
-		CHECK(WIFEXITED(status) && !WEXITSTATUS(status),
-		      "isolated task status 0x%x", status);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	      "isolated task status 0x%x, not killed", status);
 	_exit(0);
 }
 
@@ -590,7 +610,7 @@ static void t_log_only(int unused)
 static void t_fork(int unused)
 {
 	(void)unused;
-	int status, fd;
+	int fd;
 	pid_t c;
 
 	catch_usr1();
@@ -604,8 +624,7 @@ static void t_fork(int unused)
 		_exit(0);
 	}
 	expect_broken(fd, ISOL_CAUSE_SYSCALL);
-	CHECK(waitpid(c, &status, 0) == c && WIFEXITED(status) &&
-	      !WEXITSTATUS(status), "child status 0x%x", status);
+	expect_exit_ok(c, "child");
 	_exit(0);
 }
 
@@ -640,7 +659,6 @@ static int exec_check(const char *expect)
 static void t_exit(int unused)
 {
 	(void)unused;
-	int status;
 	pid_t c = fork();
 
 	if (!c) {
@@ -648,8 +666,7 @@ static void t_exit(int unused)
 		CHECK(read_isolated_count() == 1, "count while isolated");
 		_exit(0);
 	}
-	CHECK(waitpid(c, &status, 0) == c && WIFEXITED(status) &&
-	      !WEXITSTATUS(status), "child status 0x%x", status);
+	expect_exit_ok(c, "child");
 	CHECK(read_isolated_count() == 0, "count after exit %d",
 	      read_isolated_count());
 	_exit(0);
@@ -738,26 +755,19 @@ static void t_affinity_change(int unused)
 	(void)unused;
 	struct shared *s = shared_new();
 	cpu_set_t set;
-	int status, fd;
-	pid_t a = fork();
+	int fd;
+	pid_t a = fork_isolated(s, 1, ISOL_MODE_STRICT, SIGUSR1, &fd);
 
 	if (!a) {
-		catch_usr1();
-		shared_touch(s);
-		fd = isolate(1, ISOL_MODE_STRICT, SIGUSR1, 0);
-		s->ready = 1;
 		expect_broken(fd, ISOL_CAUSE_AFFINITY);
 		_exit(0);
 	}
-	while (!s->ready)
-		usleep(1000);
 	usleep(20000);
 	CPU_ZERO(&set);
 	CPU_SET(1, &set);
 	CPU_SET(2, &set);
 	CHECK(sched_setaffinity(a, sizeof(set), &set) == 0, "setaffinity");
-	CHECK(waitpid(a, &status, 0) == a && WIFEXITED(status) &&
-	      !WEXITSTATUS(status), "isolated task status 0x%x", status);
+	expect_exit_ok(a, "isolated task");
 	_exit(0);
 }
 
@@ -890,21 +900,16 @@ static int count_hooks(const char *state)
 static void t_hooks(int unused)
 {
 	struct shared *s = shared_new();
-	int status, armed;
+	int status, armed, fd;
 	pid_t a;
 
 	(void)unused;
 	CHECK(count_hooks("armed") == 0, "hooks armed with nobody isolated");
-	a = fork();
+	a = fork_isolated(s, 2, ISOL_MODE_LOG_ONLY, 0, &fd);
 	if (!a) {
-		shared_touch(s);
-		isolate(2, ISOL_MODE_LOG_ONLY, 0, 0);
-		s->ready = 1;
 		spin_until(&s->release, 5000);
 		_exit(0);
 	}
-	while (!s->ready)
-		usleep(1000);
 	armed = count_hooks("armed");
 	s->release = 1;
 	waitpid(a, &status, 0);
@@ -930,18 +935,14 @@ static void t_cpu_offline(int unused)
 {
 	const char *online = "/sys/devices/system/cpu/cpu3/online";
 	struct shared *s = shared_new();
-	int status, ret;
+	int status, ret, fd;
 	pid_t a;
 
 	(void)unused;
-	a = fork();
+	a = fork_isolated(s, 3, ISOL_MODE_LOG_ONLY, 0, &fd);
 	if (!a) {
 		struct isol_state st;
-		int fd;
 
-		shared_touch(s);
-		fd = isolate(3, ISOL_MODE_LOG_ONLY, 0, 0);
-		s->ready = 1;
 		spin_until(&s->release, 10000);
 		st = state_of(fd);
 		CHECK(st.state == ISOL_STATE_ENDED && st.end_cause == ISOL_END_MIGRATED,
@@ -950,8 +951,6 @@ static void t_cpu_offline(int unused)
 		      (unsigned long long)st.nr_by_cause[ISOL_CAUSE_CPU_OFFLINE]);
 		_exit(0);
 	}
-	while (!s->ready)
-		usleep(1000);
 	ret = write_file(online, "0");
 	usleep(100000);
 	s->release = 1;
@@ -1062,18 +1061,14 @@ static void t_exception(int unused)
 static void t_no_interference(int unused)
 {
 	struct shared *s = shared_new();
-	int status, i, fd;
+	int i, fd;
 	pid_t a;
 
 	(void)unused;
-	a = fork();
+	a = fork_isolated(s, 1, ISOL_MODE_STRICT, SIGUSR1, &fd);
 	if (!a) {
 		struct isol_state st;
 
-		catch_usr1();
-		shared_touch(s);
-		fd = isolate(1, ISOL_MODE_STRICT, SIGUSR1, 0);
-		s->ready = 1;
 		spin_until(&s->release, 10000);
 		CHECK(!got_usr1, "interrupted");
 		CHECK(isol_disable(fd) == 0, "disable");
@@ -1082,16 +1077,13 @@ static void t_no_interference(int unused)
 		      (unsigned long long)st.nr_breaks, st.last_break.desc);
 		_exit(0);
 	}
-	while (!s->ready)
-		usleep(1000);
 	fd = prepare(3);
 	for (i = 0; i < 5; i++) {
 		arm(fd, ISOL_MODE_LOG_ONLY, 0, 0);
 		CHECK(isol_disable(fd) == 0, "disable");
 	}
 	s->release = 1;
-	CHECK(waitpid(a, &status, 0) == a && WIFEXITED(status) &&
-	      !WEXITSTATUS(status), "task on CPU 1: status 0x%x", status);
+	expect_exit_ok(a, "task on CPU 1");
 	_exit(0);
 }
 
@@ -1103,18 +1095,14 @@ static void t_device_irq(int unused)
 {
 	struct shared *s = shared_new();
 	char line[81];
-	int status, i;
+	int i, fd;
 	pid_t a;
 
 	(void)unused;
-	a = fork();
+	a = fork_isolated(s, 2, ISOL_MODE_LOG_ONLY, 0, &fd);
 	if (!a) {
 		struct isol_state st;
-		int fd;
 
-		shared_touch(s);
-		fd = isolate(2, ISOL_MODE_LOG_ONLY, 0, 0);
-		s->ready = 1;
 		spin_until(&s->release, 10000);
 		isol_disable(fd);
 		st = state_of(fd);
@@ -1123,8 +1111,6 @@ static void t_device_irq(int unused)
 		     (unsigned long long)st.nr_by_cause[ISOL_CAUSE_IRQ]);
 		_exit(0);
 	}
-	while (!s->ready)
-		usleep(1000);
 	CHECK(write_file("/proc/irq/4/smp_affinity_list", "2") == 0,
 	      "route IRQ 4 to CPU 2: %s", strerror(errno));
 	memset(line, '#', sizeof(line) - 1);
@@ -1136,8 +1122,7 @@ static void t_device_irq(int unused)
 	}
 	write_file("/proc/irq/4/smp_affinity_list", "0");
 	s->release = 1;
-	CHECK(waitpid(a, &status, 0) == a && WIFEXITED(status) &&
-	      !WEXITSTATUS(status), "isolated task 0x%x", status);
+	expect_exit_ok(a, "isolated task");
 	_exit(0);
 }
 
