@@ -51,7 +51,7 @@ struct isol_task {
 	struct kref ref;
 	struct list_head node;		/* in isol_file.tasks */
 	struct isol_file *ifile;
-	struct file *file;		/* held while isolated */
+	struct file *file;		/* held from publish to cleanup */
 	struct pid *pid;		/* the thread, for lookups after it ends */
 	struct task_struct *task;	/* valid while isolated */
 	int cpu;

@@ -59,33 +59,38 @@ static void isol_task_put(struct isol_task *t)
 	kref_put(&t->ref, isol_task_release);
 }
 
+/* Give back the CPU claim, the hooks and the task taken by isol_claim(). */
+static void isol_unclaim(struct isol_task *t)
+{
+	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
+
+	mutex_lock(&isol_mutex);
+	pc->claim = NULL;
+	isol_hooks_put();
+	mutex_unlock(&isol_mutex);
+	put_task_struct(t->task);
+	t->task = NULL;
+}
+
 /*
  * Undo what entering took: the per-CPU claim, the hooks, the task and file
  * references. Process context; runs once per isolation, after it ended.
  */
 static void isol_cleanup(struct isol_task *t)
 {
-	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
-	struct file *file;
-
 	mutex_lock(&isol_mutex);
 	if (t->cleaned) {
 		mutex_unlock(&isol_mutex);
 		return;
 	}
 	t->cleaned = true;
+	mutex_unlock(&isol_mutex);
 	/* Hooks that found t in the slot before it was cleared are done ... */
 	synchronize_rcu();
 	/* ... and so is any deferral they queued, which uses t->task. */
 	irq_work_sync(&t->defer);
-	if (pc->claim == t)
-		pc->claim = NULL;
-	isol_hooks_put();
-	file = t->file;
-	t->file = NULL;
-	mutex_unlock(&isol_mutex);
-	put_task_struct(t->task);
-	fput(file);
+	isol_unclaim(t);
+	fput(t->file);
 }
 
 static void isol_cleanup_work(struct work_struct *work)
@@ -411,18 +416,6 @@ static int isol_claim(struct isol_task *t, struct isol_enable *req,
 	get_task_struct(current);
 	t->task = current;
 	return ISOL_REASON_NONE;
-}
-
-static void isol_unclaim(struct isol_task *t)
-{
-	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
-
-	mutex_lock(&isol_mutex);
-	pc->claim = NULL;
-	isol_hooks_put();
-	mutex_unlock(&isol_mutex);
-	put_task_struct(t->task);
-	t->task = NULL;
 }
 
 /* Publish @t as the owner of its CPU, if the CPU is still quiet. */
