@@ -35,11 +35,75 @@ int isol_enable(int fd, const struct isol_opts *opts,
 int isol_disable(int fd);
 int isol_get_state(int fd, struct isol_state *state);
 
+/*
+ * The state of thread @tid, which armed isolation through @fd (the same
+ * open file, e.g. inherited across fork()); 0 means the calling thread.
+ */
+int isol_get_state_of(int fd, int tid, struct isol_state *state);
+
+/*
+ * Read break records from the monitor stream of @fd (needs CAP_SYS_ADMIN):
+ * up to @n records, blocking for the first unless @fd is non-blocking.
+ * Returns the number of records read.
+ */
+int isol_monitor_read(int fd, struct isol_record *recs, unsigned int n);
+
+/*
+ * Map the status page of @fd. Returns NULL with errno set on failure.
+ * Touch it before isolating, so reading it later cannot fault.
+ */
+const struct isol_status *isol_status_map(int fd);
+int isol_status_unmap(const struct isol_status *page);
+
+/*
+ * A consistent copy of the status page: a few loads, no syscall, so an
+ * isolated task can call it without breaking isolation.
+ */
+static inline void isol_status_read(const struct isol_status *page,
+				    struct isol_status *out)
+{
+	__u32 seq;
+
+	do {
+		seq = __atomic_load_n(&page->seq, __ATOMIC_ACQUIRE);
+		out->state = __atomic_load_n(&page->state, __ATOMIC_RELAXED);
+		out->cpu = __atomic_load_n(&page->cpu, __ATOMIC_RELAXED);
+		out->pid = __atomic_load_n(&page->pid, __ATOMIC_RELAXED);
+		out->nr_breaks = __atomic_load_n(&page->nr_breaks,
+						 __ATOMIC_RELAXED);
+		out->last_cause = __atomic_load_n(&page->last_cause,
+						  __ATOMIC_RELAXED);
+		out->end_cause = __atomic_load_n(&page->end_cause,
+						 __ATOMIC_RELAXED);
+		out->last_break_ns = __atomic_load_n(&page->last_break_ns,
+						     __ATOMIC_RELAXED);
+		/* The field loads complete before seq is checked again. */
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((seq & 1) ||
+		 seq != __atomic_load_n(&page->seq, __ATOMIC_RELAXED));
+	out->seq = seq;
+}
+
+/* Breaks so far: one load. */
+static inline __u64 isol_status_breaks(const struct isol_status *page)
+{
+	return __atomic_load_n(&page->nr_breaks, __ATOMIC_RELAXED);
+}
+
+/* Still isolated: one load. */
+static inline int isol_status_isolated(const struct isol_status *page)
+{
+	return __atomic_load_n(&page->state, __ATOMIC_RELAXED) ==
+	       ISOL_STATE_ISOLATED;
+}
+
 /* Pin the calling thread to @cpu. */
 int isol_pin(int cpu);
 
 const char *isol_reason_str(unsigned int reason);
 const char *isol_cause_str(unsigned int cause);
+/* The one-word name the module's sysfs files use, e.g. "ipi_call". */
+const char *isol_cause_name(unsigned int cause);
 const char *isol_end_str(unsigned int end_cause);
 
 #ifdef __cplusplus

@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "isol.h"
@@ -65,6 +66,36 @@ ISOL_API int isol_get_state(int fd, struct isol_state *state)
 	return isol_ret(ioctl(fd, ISOL_IOC_GET_STATE, state));
 }
 
+ISOL_API int isol_get_state_of(int fd, int tid, struct isol_state *state)
+{
+	memset(state, 0, sizeof(*state));
+	state->size = sizeof(*state);
+	state->pid = tid;
+	return isol_ret(ioctl(fd, ISOL_IOC_GET_STATE, state));
+}
+
+ISOL_API int isol_monitor_read(int fd, struct isol_record *recs,
+			       unsigned int n)
+{
+	ssize_t len = read(fd, recs, (size_t)n * sizeof(*recs));
+
+	if (len < 0)
+		return -errno;
+	return len / sizeof(*recs);
+}
+
+ISOL_API const struct isol_status *isol_status_map(int fd)
+{
+	void *page = mmap(NULL, ISOL_STATUS_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+
+	return page == MAP_FAILED ? NULL : page;
+}
+
+ISOL_API int isol_status_unmap(const struct isol_status *page)
+{
+	return isol_ret(munmap((void *)page, ISOL_STATUS_SIZE));
+}
+
 ISOL_API int isol_pin(int cpu)
 {
 	cpu_set_t set;
@@ -118,6 +149,29 @@ ISOL_API const char *isol_cause_str(unsigned int cause)
 		[ISOL_CAUSE_AFFINITY] = "affinity changed",
 		[ISOL_CAUSE_MIGRATED] = "migrated",
 		[ISOL_CAUSE_CPU_OFFLINE] = "CPU offline",
+		[ISOL_CAUSE_UNKNOWN] = "unknown",
+	};
+
+	return NAME(names, cause);
+}
+
+ISOL_API const char *isol_cause_name(unsigned int cause)
+{
+	static const char *const names[] = {
+		[ISOL_CAUSE_NONE] = "none",
+		[ISOL_CAUSE_SYSCALL] = "syscall",
+		[ISOL_CAUSE_PAGE_FAULT] = "page_fault",
+		[ISOL_CAUSE_EXCEPTION] = "exception",
+		[ISOL_CAUSE_TIMER] = "timer",
+		[ISOL_CAUSE_IPI_CALL] = "ipi_call",
+		[ISOL_CAUSE_IPI_RESCHED] = "ipi_resched",
+		[ISOL_CAUSE_IPI_IRQ_WORK] = "ipi_irq_work",
+		[ISOL_CAUSE_IRQ] = "irq",
+		[ISOL_CAUSE_VECTOR] = "vector",
+		[ISOL_CAUSE_PREEMPTED] = "preempted",
+		[ISOL_CAUSE_AFFINITY] = "affinity",
+		[ISOL_CAUSE_MIGRATED] = "migrated",
+		[ISOL_CAUSE_CPU_OFFLINE] = "cpu_offline",
 		[ISOL_CAUSE_UNKNOWN] = "unknown",
 	};
 

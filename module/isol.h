@@ -98,7 +98,7 @@ extern struct workqueue_struct *isol_wq;
 /* isol_task.c */
 long isol_enable(struct file *file, struct isol_enable *req);
 long isol_disable(struct file *file);
-long isol_get_state(struct file *file, struct isol_state *st);
+long isol_get_state(struct file *file, pid_t pid, struct isol_state *st);
 void isol_file_release(struct isol_file *ifile);
 struct isol_task *isol_current_owner(void);
 void isol_record_break(struct isol_task *t, u32 cause, u64 detail,

@@ -95,38 +95,48 @@ static long isol_ioctl_enable(struct file *file, void __user *arg)
 	return ret ?: cret;
 }
 
+/* The first released struct isol_state ended at @reserved. */
+#define ISOL_STATE_SIZE_V1	offsetof(struct isol_state, pid)
+
 static long isol_ioctl_get_state(struct file *file, void __user *arg)
 {
 	struct isol_state st;
 	u32 usize;
+	pid_t pid;
 	int ret;
 
-	ret = isol_copy_in(&st, sizeof(st), arg, sizeof(st));
+	ret = isol_copy_in(&st, sizeof(st), arg, ISOL_STATE_SIZE_V1);
 	if (ret)
 		return ret;
 	usize = st.size;
+	pid = st.pid;
+	st.pid = 0;
 	if (memchr_inv((char *)&st + sizeof(st.size), 0,
-		       sizeof(st) - sizeof(st.size)))
+		       sizeof(st) - sizeof(st.size)) || pid < 0)
 		return -EINVAL;
-	isol_get_state(file, &st);
+	ret = isol_get_state(file, pid, &st);
+	if (ret)
+		return ret;
 	st.size = usize;
+	st.pid = pid;
 	return isol_copy_out(arg, &st, sizeof(st));
 }
+
+/* Commands match on type, number and direction; see the UAPI header. */
+#define ISOL_IOC_MATCH(cmd) ((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
 
 static long isol_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
 
-	switch (cmd) {
-	case ISOL_IOC_GET_INFO:
+	if (cmd == ISOL_IOC_DISABLE)
+		return arg ? -EINVAL : isol_disable(file);
+	switch (ISOL_IOC_MATCH(cmd)) {
+	case ISOL_IOC_MATCH(ISOL_IOC_GET_INFO):
 		return isol_ioctl_get_info(uarg);
-	case ISOL_IOC_ENABLE:
+	case ISOL_IOC_MATCH(ISOL_IOC_ENABLE):
 		return isol_ioctl_enable(file, uarg);
-	case ISOL_IOC_DISABLE:
-		if (arg)
-			return -EINVAL;
-		return isol_disable(file);
-	case ISOL_IOC_GET_STATE:
+	case ISOL_IOC_MATCH(ISOL_IOC_GET_STATE):
 		return isol_ioctl_get_state(file, uarg);
 	default:
 		return -ENOTTY;
@@ -216,7 +226,9 @@ static int __init isol_init(void)
 	BUILD_BUG_ON(sizeof(struct isol_info) != 64);
 	BUILD_BUG_ON(sizeof(struct isol_enable) != 80);
 	BUILD_BUG_ON(sizeof(struct isol_break) != 136);
-	BUILD_BUG_ON(sizeof(struct isol_state) != 464);
+	BUILD_BUG_ON(sizeof(struct isol_state) != 824);
+	BUILD_BUG_ON(sizeof(struct isol_record) != 1256);
+	BUILD_BUG_ON(sizeof(struct isol_status) != 64);
 
 	ret = isol_symbols_init();
 	if (ret)

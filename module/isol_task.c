@@ -539,25 +539,39 @@ long isol_disable(struct file *file)
 	return 0;
 }
 
-long isol_get_state(struct file *file, struct isol_state *st)
+/* The record of thread @pid (0: the caller) in @ifile, referenced. */
+static struct isol_task *isol_file_get(struct isol_file *ifile, pid_t nr)
+{
+	struct isol_task *t = NULL;
+	struct pid *pid;
+
+	pid = nr ? find_get_pid(nr) : get_pid(task_pid(current));
+	if (!pid)
+		return NULL;
+	mutex_lock(&ifile->lock);
+	t = isol_file_find(ifile, pid);
+	if (t)
+		kref_get(&t->ref);
+	mutex_unlock(&ifile->lock);
+	put_pid(pid);
+	return t;
+}
+
+long isol_get_state(struct file *file, pid_t pid, struct isol_state *st)
 {
 	struct isol_file *ifile = file->private_data;
-	struct isol_task *t;
+	struct isol_task *t = NULL;
 	struct pid *sender;
 
-	t = isol_get_current_owner();
-	if (!t) {
-		mutex_lock(&ifile->lock);
-		t = isol_file_find(ifile, task_pid(current));
-		if (t)
-			kref_get(&t->ref);
-		mutex_unlock(&ifile->lock);
-	}
+	if (!pid)
+		t = isol_get_current_owner();
+	if (!t)
+		t = isol_file_get(ifile, pid);
 
 	memset(st, 0, sizeof(*st));
 	st->cpu = -1;
 	if (!t)
-		return 0;
+		return pid ? -ESRCH : 0;
 	st->state = atomic_read_acquire(&t->state);
 	st->mode = t->mode;
 	st->flags = t->flags;

@@ -26,6 +26,9 @@
 #define ISOL_FEAT_LOG_ONLY	(1ULL << 1)	/* break is recorded only */
 #define ISOL_FEAT_KEEP_ON_EXEC	(1ULL << 2)	/* ISOL_F_KEEP_ON_EXEC */
 #define ISOL_FEAT_QUIESCE	(1ULL << 3)	/* CPU quiesced on entry */
+#define ISOL_FEAT_MONITOR	(1ULL << 4)	/* read()/poll() break stream */
+#define ISOL_FEAT_STATUS_PAGE	(1ULL << 5)	/* mmap() status page */
+#define ISOL_FEAT_TIMING	(1ULL << 6)	/* kernel time per cause */
 
 /**
  * struct isol_info - what the module is and can do (ISOL_IOC_GET_INFO)
@@ -152,8 +155,19 @@ enum isol_cause {
 /* Room for causes to come; ISOL_CAUSE_MAX never exceeds it. */
 #define ISOL_NR_CAUSES	32
 
+/*
+ * Self-inflicted causes are the task's own doing (its syscalls, faults and
+ * exceptions); every other cause is stolen time: interrupts, IPIs, ticks,
+ * preemption, moves.
+ */
+#define ISOL_CAUSE_IS_SELF(cause) \
+	((cause) == ISOL_CAUSE_SYSCALL || (cause) == ISOL_CAUSE_PAGE_FAULT || \
+	 (cause) == ISOL_CAUSE_EXCEPTION)
+
 #define ISOL_COMM_LEN	16
 #define ISOL_DESC_LEN	64
+#define ISOL_SYM_LEN	64	/* a kernel symbol, "name+0xoff/0xsize" */
+#define ISOL_STACK_DEPTH 16
 
 /**
  * struct isol_break - one break of isolation
@@ -212,6 +226,23 @@ enum isol_end {
  * @nr_by_cause: breaks since the last enable, indexed by enum isol_cause
  * @last_break:	the most recent break, cause ISOL_CAUSE_NONE when none
  * @reserved:	zero
+ * @pid:	in: 0 for the calling thread, or the thread id of a thread that
+ *		armed isolation through this same open file (it may have exited
+ *		since); ESRCH when there is no such thread
+ * @pad2:	zero
+ * @enabled_ns:	CLOCK_MONOTONIC time isolation was entered, 0 if never
+ * @ended_ns:	CLOCK_MONOTONIC time it ended, 0 while isolated
+ * @max_quiet_ns: the longest stretch the task ran in user space with no
+ *		kernel entry, the one in progress included
+ * @ns_by_cause: time spent in the kernel, from entry to the return to user
+ *		space, indexed by enum isol_cause; allowed syscalls (exit,
+ *		exec, disable) count under ISOL_CAUSE_NONE
+ * @last_func:	what the last break ran or was sent: the IPI function, the
+ *		timer callback, the interrupt handler or the syscall; empty
+ *		when unknown
+ *
+ * Fields from @pid on were added after the first release: a caller with a
+ * smaller @size simply does not get them.
  */
 struct isol_state {
 	__u32 size;
@@ -226,8 +257,94 @@ struct isol_state {
 	__u64 nr_by_cause[ISOL_NR_CAUSES];
 	struct isol_break last_break;
 	__u64 reserved[4];
+	__s32 pid;
+	__u32 pad2;
+	__u64 enabled_ns;
+	__u64 ended_ns;
+	__u64 max_quiet_ns;
+	__u64 ns_by_cause[ISOL_NR_CAUSES];
+	char last_func[ISOL_SYM_LEN];
 };
 
+/* Kinds of stream records, in isol_record.type. */
+#define ISOL_REC_BREAK	1	/* a break, in @brk */
+#define ISOL_REC_LOST	2	/* @nr_lost records were dropped before @seq */
+
+/**
+ * struct isol_record - one record of the monitor stream
+ * @size:	sizeof(struct isol_record) as the module writes it
+ * @type:	ISOL_REC_*
+ * @seq:	position in the stream, counting from 1; every record, lost ones
+ *		included, has its own, so gaps are visible
+ * @nr_lost:	ISOL_REC_LOST: how many records the reader missed (the ring
+ *		overwrote them before they were read)
+ * @brk:	the break; pids are in the reader's pid namespace, 0 when not
+ *		visible there
+ * @func:	what the break ran or was sent, as in isol_state.last_func
+ * @nr_stack:	entries used in @stack
+ * @pad:	zero
+ * @stack:	for a remote break, the sender's kernel stack when it sent,
+ *		innermost frame first, as "symbol+0xoff/0xsize"; frames with no
+ *		symbol read "?"
+ *
+ * Reading /dev/task_isolation needs CAP_SYS_ADMIN. Each open file has its
+ * own position, starting with the first break after open(); read() returns
+ * whole records only, blocks unless O_NONBLOCK, and poll() reports POLLIN
+ * when a record is waiting. The module never blocks on a slow reader: it
+ * overwrites the oldest record and the reader gets an ISOL_REC_LOST record
+ * with the exact count.
+ */
+struct isol_record {
+	__u32 size;
+	__u32 type;
+	__u64 seq;
+	__u64 nr_lost;
+	struct isol_break brk;
+	char func[ISOL_SYM_LEN];
+	__u32 nr_stack;
+	__u32 pad;
+	char stack[ISOL_STACK_DEPTH][ISOL_SYM_LEN];
+};
+
+/**
+ * struct isol_status - the status page, read by the task with no syscall
+ * @seq:	even when the page is stable, odd while the module updates it;
+ *		read it before and after the other fields and retry when it
+ *		was odd or changed
+ * @state:	ISOL_STATE_* of the thread that last armed isolation through
+ *		this open file
+ * @cpu:	its CPU, -1 before the first enable
+ * @pid:	its thread id, as it saw itself when it armed isolation
+ * @nr_breaks:	breaks since that enable
+ * @last_cause:	enum isol_cause of the most recent break
+ * @end_cause:	enum isol_end once state is ISOL_STATE_ENDED
+ * @last_break_ns: CLOCK_MONOTONIC time of the most recent break
+ * @reserved:	zero
+ *
+ * mmap(NULL, ISOL_STATUS_SIZE, PROT_READ, MAP_SHARED, fd, 0) maps it; the
+ * mapping is read-only and stays valid after close(). One page per open
+ * file: threads that want their own page open the device each.
+ */
+struct isol_status {
+	__u32 seq;
+	__u32 state;
+	__s32 cpu;
+	__s32 pid;
+	__u64 nr_breaks;
+	__u32 last_cause;
+	__u32 end_cause;
+	__u64 last_break_ns;
+	__u64 reserved[3];
+};
+
+#define ISOL_STATUS_SIZE	4096
+
+/*
+ * The size field of these numbers follows the structs as the caller's
+ * header has them. The module matches commands on type, number and
+ * direction only, and takes the size from the struct's own size field, so
+ * a binary built against an older header keeps working.
+ */
 #define ISOL_IOC_MAGIC		0xB8
 
 #define ISOL_IOC_GET_INFO	_IOWR(ISOL_IOC_MAGIC, 0x00, struct isol_info)
