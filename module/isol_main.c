@@ -226,7 +226,7 @@ static int __init isol_init(void)
 	BUILD_BUG_ON(sizeof(struct isol_info) != 64);
 	BUILD_BUG_ON(sizeof(struct isol_enable) != 80);
 	BUILD_BUG_ON(sizeof(struct isol_break) != 136);
-	BUILD_BUG_ON(sizeof(struct isol_state) != 824);
+	BUILD_BUG_ON(sizeof(struct isol_state) != 816);
 	BUILD_BUG_ON(sizeof(struct isol_record) != 1256);
 	BUILD_BUG_ON(sizeof(struct isol_status) != 64);
 
