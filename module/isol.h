@@ -166,6 +166,7 @@ ssize_t isol_monitor_read(struct file *file, char __user *buf, size_t count);
 __poll_t isol_monitor_poll(struct file *file, struct poll_table_struct *wait);
 void isol_format_record(struct isol_record *out, const struct isol_krec *r);
 void isol_symbol(char *buf, unsigned long addr, bool offset);
+pid_t isol_pid_for_reader(pid_t nr);
 
 /* isol_status.c: the status page */
 int isol_status_alloc(struct isol_file *ifile);

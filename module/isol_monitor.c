@@ -127,7 +127,6 @@ static bool isol_frame_is_tracing(const char *sym)
 void isol_format_record(struct isol_record *out, const struct isol_krec *r)
 {
 	unsigned int i, n = 0;
-	struct pid *pid;
 
 	memset(out, 0, sizeof(*out));
 	out->size = sizeof(*out);
@@ -144,15 +143,27 @@ void isol_format_record(struct isol_record *out, const struct isol_krec *r)
 		memset(out->stack[n], 0, sizeof(out->stack[n]));
 	out->nr_stack = n;
 
-	/* Pids as the reader's namespace sees them; 0 if it cannot. */
+	out->brk.pid = isol_pid_for_reader(r->b.pid);
+	out->brk.sender_pid = isol_pid_for_reader(r->b.sender_pid);
+}
+
+/*
+ * Pid @nr of the initial namespace as the reader's namespace sees it: the
+ * same number in the initial namespace, even once the task is gone; else
+ * found by lookup, 0 when the task is gone or not visible there.
+ */
+pid_t isol_pid_for_reader(pid_t nr)
+{
+	struct pid *pid;
+	pid_t ret;
+
+	if (!nr || task_active_pid_ns(current) == &init_pid_ns)
+		return nr;
 	rcu_read_lock();
-	pid = find_pid_ns(r->b.pid, &init_pid_ns);
-	out->brk.pid = pid ? pid_vnr(pid) : 0;
-	if (r->b.sender_pid) {
-		pid = find_pid_ns(r->b.sender_pid, &init_pid_ns);
-		out->brk.sender_pid = pid ? pid_vnr(pid) : 0;
-	}
+	pid = find_pid_ns(nr, &init_pid_ns);
+	ret = pid ? pid_vnr(pid) : 0;
 	rcu_read_unlock();
+	return ret;
 }
 
 /*

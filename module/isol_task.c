@@ -11,6 +11,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -276,6 +277,7 @@ void isol_break_local(struct isol_task *t, u32 cause, u64 detail,
 	}
 	raw_spin_unlock_irqrestore(&t->lock, flags);
 
+	this_cpu_write(isol_cpus.entry_cause, remote_due ? remote.cause : cause);
 	if (remote_due) {
 		isol_record_break(t, remote.cause, 0, &remote,
 				  "%s by %s[%d] on CPU %d",
@@ -628,22 +630,27 @@ long isol_disable(struct file *file)
 	return 0;
 }
 
-/* The record of thread @pid (0: the caller) in @ifile, referenced. */
+/*
+ * The record of thread @nr (0: the caller) in @ifile, referenced. Matched
+ * by number, as the caller's namespace sees it: the thread may be gone.
+ */
 static struct isol_task *isol_file_get(struct isol_file *ifile, pid_t nr)
 {
-	struct isol_task *t = NULL;
-	struct pid *pid;
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	struct isol_task *t;
 
-	pid = nr ? find_get_pid(nr) : get_pid(task_pid(current));
-	if (!pid)
-		return NULL;
+	if (!nr)
+		nr = task_pid_vnr(current);
 	mutex_lock(&ifile->lock);
-	t = isol_file_find(ifile, pid);
-	if (t)
-		kref_get(&t->ref);
+	list_for_each_entry(t, &ifile->tasks, node) {
+		if (pid_nr_ns(t->pid, ns) == nr) {
+			kref_get(&t->ref);
+			mutex_unlock(&ifile->lock);
+			return t;
+		}
+	}
 	mutex_unlock(&ifile->lock);
-	put_pid(pid);
-	return t;
+	return NULL;
 }
 
 /*
@@ -668,8 +675,9 @@ long isol_get_state(struct file *file, pid_t pid, struct isol_state *st)
 	struct isol_file *ifile = file->private_data;
 	struct isol_task *t = NULL;
 	unsigned long func;
-	struct pid *sender;
 
+	if (pid == task_pid_vnr(current))
+		pid = 0;
 	if (!pid)
 		t = isol_get_current_owner();
 	if (!t)
@@ -700,13 +708,11 @@ long isol_get_state(struct file *file, pid_t pid, struct isol_state *st)
 		isol_symbol(st->last_func, func, false);
 
 	/* Pids as the reader's namespace sees them; 0 if it cannot. */
-	rcu_read_lock();
 	if (st->last_break.cause) {
 		st->last_break.pid = pid_vnr(t->pid);
-		sender = find_pid_ns(st->last_break.sender_pid, &init_pid_ns);
-		st->last_break.sender_pid = sender ? pid_vnr(sender) : 0;
+		st->last_break.sender_pid =
+			isol_pid_for_reader(st->last_break.sender_pid);
 	}
-	rcu_read_unlock();
 	isol_task_put(t);
 	return 0;
 }
