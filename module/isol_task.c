@@ -105,6 +105,26 @@ static void isol_cleanup_work(struct work_struct *work)
 }
 
 /*
+ * The entry that ended isolation gets no return the hooks see (the CPU
+ * slot is empty by then): charge it up to now. The CPU cannot be claimed
+ * by another task before isol_cleanup().
+ */
+static void isol_account_end(struct isol_task *t)
+{
+	struct isol_cpu *pc;
+
+	preempt_disable();
+	pc = this_cpu_ptr(&isol_cpus);
+	if (smp_processor_id() == t->cpu && pc->in_kernel) {
+		raw_spin_lock_irq(&t->lock);
+		t->ns_by_cause[pc->entry_cause] += local_clock() - pc->entry_clock;
+		raw_spin_unlock_irq(&t->lock);
+		pc->in_kernel = false;
+	}
+	preempt_enable();
+}
+
+/*
  * Runs in the isolated task's own context when it next returns to user
  * space (or exits): sends the strict-mode signal, quiesces the CPU again in
  * log-only mode, or cleans up after isolation ended.
@@ -128,10 +148,12 @@ static void isol_twork_fn(struct callback_head *head)
 		isol_log_break(&last);
 	isol_monitor_wake();
 
-	if (atomic_read(&t->state) == ISOL_STATE_ISOLATED)
+	if (atomic_read(&t->state) == ISOL_STATE_ISOLATED) {
 		isol_quiesce_again();
-	else
+	} else {
+		isol_account_end(t);
 		isol_cleanup(t);
+	}
 	if (signal_due)
 		send_sig_info(t->signal, SEND_SIG_PRIV, current);
 	isol_task_put(t);

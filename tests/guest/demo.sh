@@ -18,8 +18,8 @@ echo "\$ isol_demo"
 isol_demo
 echo "\$ dmesg | grep 'isolation broken'"
 dmesg | grep 'isolation broken'
-echo "\$ head -n 6 /sys/class/misc/task_isolation/cpu2/{task,state,breaks}"
-head -n 6 /sys/class/misc/task_isolation/cpu2/{task,state,breaks}
+echo "\$ cd /sys/class/misc/task_isolation/cpu2; head -n 7 task state breaks"
+(cd /sys/class/misc/task_isolation/cpu2 && head -n 7 task state breaks)
 echo "\$ cat /sys/class/misc/task_isolation/hooks   # armed only while a task is isolated"
 cat /sys/class/misc/task_isolation/hooks
 fair_server_restore
