@@ -20,8 +20,11 @@ USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -Iinclude/uapi -Ilib $(CF
 USER_TARGETS := $(if $(wildcard tools/isolctl.c),tools/isolctl) \
 	$(if $(wildcard lib/libisol.c),lib/libisol.so) \
 	$(if $(wildcard lib/libisol-prctl.c),lib/libisol-prctl.so)
-GUEST_PROGS := $(patsubst tests/guest/progs/%.c,tests/out/guest-bin/%,\
-	$(wildcard tests/guest/progs/*.c))
+# Programs that run in the guest: tests, the fuzzer and the stress test.
+GUEST_SRCS := $(wildcard tests/guest/progs/*.c tests/fuzz/*.c tests/stress/*.c)
+GUEST_PROGS := $(addprefix tests/out/guest-bin/,$(basename $(notdir $(GUEST_SRCS))))
+GUEST_COMMON := tests/guest/common/guest.c tests/guest/common/guest.h \
+	lib/libisol.c lib/isol.h include/uapi/linux/task_isolation.h
 
 HARNESS := tests/harness
 
@@ -49,9 +52,11 @@ lib/libisol-prctl.so: lib/libisol-prctl.c lib/isol-prctl.h lib/libisol.c lib/iso
 
 guest-progs: $(GUEST_PROGS)
 
-tests/out/guest-bin/%: tests/guest/progs/%.c tests/guest/common/guest.c tests/guest/common/guest.h lib/libisol.c lib/isol.h
+vpath %.c tests/guest/progs tests/fuzz tests/stress
+tests/out/guest-bin/%: %.c $(GUEST_COMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -Itests/guest/common -o $@ $< tests/guest/common/guest.c lib/libisol.c -lpthread
+	$(CC) $(USER_CFLAGS) -Itests/guest/common -o $@ $< \
+		tests/guest/common/guest.c lib/libisol.c -lpthread
 
 check: userspace guest-progs
 	KERNELS="$(KERNELS)" $(HARNESS)/run.sh

@@ -112,11 +112,21 @@ struct isol_task {
 	struct rcu_head rcu;
 };
 
+/* What sysfs shows of a CPU's current or last isolation. */
+struct isol_cpu_stats {
+	pid_t pid;			/* initial namespace; 0: never isolated */
+	char comm[ISOL_COMM_LEN];
+	u32 state;			/* ISOL_STATE_* */
+	u32 end_cause;
+	u64 since_ns;
+	u64 nr_by_cause[ISOL_NR_CAUSES];
+	u64 ns_by_cause[ISOL_NR_CAUSES];
+};
+
 struct isol_cpu {
 	struct isol_task __rcu *owner;
 	struct isol_task *claim;	/* enabling, not yet isolated; isol_mutex */
-	/* The current or last owner, referenced, for sysfs; isol_mutex. */
-	struct isol_task *last;
+	struct isol_cpu_stats stats;	/* the last isolation; isol_mutex */
 	bool in_kernel;			/* owner entered the kernel from user */
 	bool classified;		/* that entry's cause is known */
 	u32 entry_cause;		/* enum isol_cause of that entry */
@@ -132,6 +142,7 @@ DECLARE_PER_CPU(struct isol_cpu, isol_cpus);
 
 extern struct mutex isol_mutex;
 extern atomic_t isol_nr_isolated;
+extern atomic_t isol_nr_records;
 extern struct workqueue_struct *isol_wq;
 
 /* isol_task.c */
@@ -149,7 +160,7 @@ void isol_break_local(struct isol_task *t, u32 cause, u64 detail,
 	__printf(6, 7);
 void isol_account_entry(struct isol_task *t, struct isol_cpu *pc);
 void isol_account_return(struct isol_task *t, struct isol_cpu *pc);
-void isol_tasks_exit(void);
+void isol_task_stats(struct isol_task *t, struct isol_cpu_stats *s);
 void isol_break_deferred(struct isol_task *t, u32 cause, u64 detail,
 			 const struct isol_remote *remote);
 bool isol_task_end(struct isol_task *t, u32 end_cause);

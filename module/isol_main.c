@@ -210,9 +210,18 @@ static ssize_t isolated_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(isolated);
 
+/* Records alive: zero again once every file is closed and freed. */
+static ssize_t records_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&isol_nr_records));
+}
+static DEVICE_ATTR_RO(records);
+
 static struct attribute *isol_attrs[] = {
 	&dev_attr_hooks.attr,
 	&dev_attr_isolated.attr,
+	&dev_attr_records.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(isol);
@@ -286,7 +295,6 @@ static void __exit isol_exit(void)
 	isol_sysfs_exit();
 	misc_deregister(&isol_misc);
 	isol_hooks_exit();
-	isol_tasks_exit();
 	/* Records freed through the workqueue are gone after this. */
 	destroy_workqueue(isol_wq);
 	rcu_barrier();

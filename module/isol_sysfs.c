@@ -8,7 +8,6 @@
 
 #include <linux/device.h>
 #include <linux/kobject.h>
-#include <linux/pid.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/tick.h>
@@ -58,91 +57,87 @@ static int isol_kobj_cpu(struct kobject *kobj)
 }
 
 /*
- * Call @show with the CPU's current or last record, if any, under
- * isol_mutex, which keeps the record referenced.
+ * Call @show with the statistics of the CPU's current isolation (its
+ * claim, live, until isol_cleanup() gives it back) or else its last one.
  */
 static ssize_t isol_cpu_show(struct kobject *kobj, char *buf,
-			     ssize_t (*show)(struct isol_task *t, char *buf))
+			     ssize_t (*show)(const struct isol_cpu_stats *s,
+					     char *buf))
 {
 	int cpu = isol_kobj_cpu(kobj);
-	struct isol_task *t;
+	struct isol_cpu_stats *s;
+	struct isol_cpu *pc;
 	ssize_t len;
 
 	if (cpu < 0)
 		return -ENODEV;
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	pc = per_cpu_ptr(&isol_cpus, cpu);
 	mutex_lock(&isol_mutex);
-	t = per_cpu_ptr(&isol_cpus, cpu)->last;
-	len = show(t, buf);
+	if (pc->claim && pc->claim->enabled_ns)
+		isol_task_stats(pc->claim, s);
+	else
+		*s = pc->stats;
 	mutex_unlock(&isol_mutex);
+	len = show(s, buf);
+	kfree(s);
 	return len;
 }
 
-static ssize_t isol_show_task(struct isol_task *t, char *buf)
+static ssize_t isol_show_task(const struct isol_cpu_stats *s, char *buf)
 {
-	char comm[ISOL_COMM_LEN];
-	pid_t pid;
-
-	if (!t)
+	if (!s->pid)
 		return sysfs_emit(buf, "-\n");
-	raw_spin_lock_irq(&t->lock);
-	strscpy(comm, t->last.b.cause ? t->last.b.comm : "", sizeof(comm));
-	raw_spin_unlock_irq(&t->lock);
-	pid = pid_vnr(t->pid);
-	return sysfs_emit(buf, "%d %s\n", pid, comm[0] ? comm : t->comm);
+	return sysfs_emit(buf, "%d %s\n", isol_pid_for_reader(s->pid), s->comm);
 }
 
-static ssize_t isol_show_state(struct isol_task *t, char *buf)
+static ssize_t isol_show_state(const struct isol_cpu_stats *s, char *buf)
 {
-	u32 end;
-
-	if (!t)
+	if (!s->pid)
 		return sysfs_emit(buf, "free\n");
-	if (atomic_read_acquire(&t->state) == ISOL_STATE_ISOLATED)
+	if (s->state == ISOL_STATE_ISOLATED)
 		return sysfs_emit(buf, "isolated\n");
-	end = READ_ONCE(t->end_cause);
-	return sysfs_emit(buf, "ended %s\n", end < ARRAY_SIZE(isol_end_names) ?
-			  isol_end_names[end] : "unknown");
+	return sysfs_emit(buf, "ended %s\n",
+			  s->end_cause < ARRAY_SIZE(isol_end_names) ?
+			  isol_end_names[s->end_cause] : "unknown");
 }
 
-static ssize_t isol_show_since(struct isol_task *t, char *buf)
+static ssize_t isol_show_since(const struct isol_cpu_stats *s, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", t ? t->enabled_ns : 0);
+	return sysfs_emit(buf, "%llu\n", s->since_ns);
 }
 
-static ssize_t isol_show_counts(struct isol_task *t, char *buf, bool time)
+static ssize_t isol_show_counts(const u64 *val, char *buf)
 {
-	u64 val[ISOL_CAUSE_MAX] = { 0 };
 	ssize_t len = 0;
 	u32 c;
 
-	if (t) {
-		raw_spin_lock_irq(&t->lock);
-		memcpy(val, time ? t->ns_by_cause : t->nr_by_cause, sizeof(val));
-		raw_spin_unlock_irq(&t->lock);
-	}
 	for (c = ISOL_CAUSE_NONE + 1; c < ISOL_CAUSE_MAX; c++)
 		len += sysfs_emit_at(buf, len, "%s %llu\n", isol_cause_name(c),
 				     val[c]);
 	return len;
 }
 
-static ssize_t isol_show_breaks(struct isol_task *t, char *buf)
+static ssize_t isol_show_breaks(const struct isol_cpu_stats *s, char *buf)
 {
-	return isol_show_counts(t, buf, false);
+	return isol_show_counts(s->nr_by_cause, buf);
 }
 
-static ssize_t isol_show_time(struct isol_task *t, char *buf)
+static ssize_t isol_show_time(const struct isol_cpu_stats *s, char *buf)
 {
-	return isol_show_counts(t, buf, true);
+	return isol_show_counts(s->ns_by_cause, buf);
 }
 
+/* Root only: they name other users' tasks and what those tasks do. */
 #define ISOL_CPU_ATTR(_name, _file, _fn)				\
 static ssize_t _name##_show(struct kobject *kobj,			\
 			    struct kobj_attribute *attr, char *buf)	\
 {									\
 	return isol_cpu_show(kobj, buf, _fn);				\
 }									\
-static struct kobj_attribute _name##_attr = __ATTR(_file, 0444, _name##_show, NULL)
+static struct kobj_attribute _name##_attr = __ATTR(_file, 0400, _name##_show, NULL)
 
 ISOL_CPU_ATTR(task, task, isol_show_task);
 ISOL_CPU_ATTR(state, state, isol_show_state);

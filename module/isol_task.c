@@ -29,6 +29,8 @@ DEFINE_PER_CPU(struct isol_cpu, isol_cpus);
 /* Serialises enable, disable, cleanup and hook (un)registration. */
 DEFINE_MUTEX(isol_mutex);
 atomic_t isol_nr_isolated = ATOMIC_INIT(0);
+/* Records allocated and not yet freed: what a leak would show in. */
+atomic_t isol_nr_records = ATOMIC_INIT(0);
 
 static DEFINE_RATELIMIT_STATE(isol_log_rs, 5 * HZ, 10);
 
@@ -46,6 +48,7 @@ static void isol_free_work(struct work_struct *work)
 	irq_work_sync(&t->defer);
 	put_pid(t->pid);
 	kfree_rcu(t, rcu);
+	atomic_dec(&isol_nr_records);
 }
 
 /* May run in any context: the freeing itself is done by isol_wq. */
@@ -68,6 +71,9 @@ static void isol_unclaim(struct isol_task *t)
 	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
 
 	mutex_lock(&isol_mutex);
+	/* An isolation that happened stays visible in the CPU's statistics. */
+	if (t->enabled_ns)
+		isol_task_stats(t, &pc->stats);
 	pc->claim = NULL;
 	isol_hooks_put();
 	mutex_unlock(&isol_mutex);
@@ -407,6 +413,7 @@ static struct isol_task *isol_task_alloc(struct file *file,
 
 	if (!t)
 		return NULL;
+	atomic_inc(&isol_nr_records);
 	kref_init(&t->ref);
 	INIT_LIST_HEAD(&t->node);
 	raw_spin_lock_init(&t->lock);
@@ -494,12 +501,11 @@ static bool isol_publish(struct isol_task *t, struct file *file)
 
 /*
  * Replace the thread's previous record in the file with @t, and make @t
- * the one the file's status page and the CPU's statistics describe.
+ * the one the file's status page describes.
  */
 static void isol_file_attach(struct isol_file *ifile, struct isol_task *t)
 {
-	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
-	struct isol_task *old, *old_last;
+	struct isol_task *old;
 	unsigned long flags;
 
 	mutex_lock(&ifile->lock);
@@ -515,28 +521,22 @@ static void isol_file_attach(struct isol_file *ifile, struct isol_task *t)
 	ifile->status_owner = t;
 	raw_spin_unlock_irqrestore(&ifile->status_lock, flags);
 	isol_status_update(t);
-
-	kref_get(&t->ref);
-	mutex_lock(&isol_mutex);
-	old_last = pc->last;
-	pc->last = t;
-	mutex_unlock(&isol_mutex);
-	if (old_last)
-		isol_task_put(old_last);
 }
 
-/* Drop the records kept for the per-CPU statistics. Module unload. */
-void isol_tasks_exit(void)
+/* What the per-CPU statistics show of @t. */
+void isol_task_stats(struct isol_task *t, struct isol_cpu_stats *s)
 {
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, cpu);
-
-		if (pc->last)
-			isol_task_put(pc->last);
-		pc->last = NULL;
-	}
+	memset(s, 0, sizeof(*s));
+	s->pid = pid_nr(t->pid);
+	s->state = atomic_read_acquire(&t->state);
+	s->end_cause = READ_ONCE(t->end_cause);
+	raw_spin_lock_irq(&t->lock);
+	strscpy(s->comm, t->last.b.cause ? t->last.b.comm : t->comm,
+		sizeof(s->comm));
+	s->since_ns = t->enabled_ns;
+	memcpy(s->nr_by_cause, t->nr_by_cause, sizeof(s->nr_by_cause));
+	memcpy(s->ns_by_cause, t->ns_by_cause, sizeof(s->ns_by_cause));
+	raw_spin_unlock_irq(&t->lock);
 }
 
 /*
