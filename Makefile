@@ -3,6 +3,7 @@
 #   make                 module against KDIR, and the userspace tools
 #   make check           every test (host units, VM suites on both kernels)
 #   make check KERNELS=6.1
+#   make lint            checkpatch, sparse/W=1, cppcheck, ASan/UBSan (in check too)
 #   make demo            boot a guest and show the module at work
 #   make vm-shell        interactive guest with the module and tools
 #   make clean           remove every build product
@@ -28,7 +29,7 @@ GUEST_COMMON := tests/guest/common/guest.c tests/guest/common/guest.h \
 
 HARNESS := tests/harness
 
-.PHONY: all module userspace guest-progs check demo vm-shell clean distclean
+.PHONY: all module userspace guest-progs check lint demo vm-shell clean distclean
 
 all: module userspace
 
@@ -60,6 +61,11 @@ tests/out/guest-bin/%: %.c $(GUEST_COMMON)
 
 check: userspace guest-progs
 	KERNELS="$(KERNELS)" $(HARNESS)/run.sh
+
+lint:
+	$(HARNESS)/setup-host.sh
+	$(HARNESS)/kernels.sh $(KERNELS)
+	$(HARNESS)/lint.sh $(KERNELS)
 
 demo: userspace guest-progs
 	$(HARNESS)/demo.sh $(DEMO_KERNEL)

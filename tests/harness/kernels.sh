@@ -7,24 +7,6 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-apt_ready=
-apt_prepare() {
-	[ -n "$apt_ready" ] && return
-	local src=/etc/apt/sources.list.d/debian.sources
-	[ -r "$src" ] || die "no $src: cannot derive the Debian archive entry"
-	mkdir -p "$APT_ROOT/sources.list.d" "$APT_ROOT/state/lists/partial" \
-		"$APT_ROOT/cache/archives/partial"
-	cp "$src" "$APT_ROOT/sources.list.d/debian.sources"
-	# Backports lives in the same archive as the first stanza.
-	awk 'BEGIN { RS = ""; ORS = "\n" }
-	     NR == 1 { sub(/Suites:[^\n]*/, "Suites: bookworm-backports"); print }' \
-		"$src" >"$APT_ROOT/sources.list.d/backports.sources"
-	note "apt-get update (private lists under $APT_ROOT)"
-	apt-get "${APT_OPTS[@]}" update >"$APT_ROOT/update.log" 2>&1 ||
-		die "apt-get update failed, see $APT_ROOT/update.log"
-	apt_ready=1
-}
-
 target_opt() {
 	[ "$1" = default ] || echo "-t $1"
 }

@@ -39,6 +39,25 @@ APT_OPTS=(
 	-q
 )
 
+# Set up the private apt configuration and update its lists, once per run.
+apt_ready=
+apt_prepare() {
+	[ -n "$apt_ready" ] && return
+	local src=/etc/apt/sources.list.d/debian.sources
+	[ -r "$src" ] || die "no $src: cannot derive the Debian archive entry"
+	mkdir -p "$APT_ROOT/sources.list.d" "$APT_ROOT/state/lists/partial" \
+		"$APT_ROOT/cache/archives/partial"
+	cp "$src" "$APT_ROOT/sources.list.d/debian.sources"
+	# Backports lives in the same archive as the first stanza.
+	awk 'BEGIN { RS = ""; ORS = "\n" }
+	     NR == 1 { sub(/Suites:[^\n]*/, "Suites: bookworm-backports"); print }' \
+		"$src" >"$APT_ROOT/sources.list.d/backports.sources"
+	note "apt-get update (private lists under $APT_ROOT)"
+	apt-get "${APT_OPTS[@]}" update >"$APT_ROOT/update.log" 2>&1 ||
+		die "apt-get update failed, see $APT_ROOT/update.log"
+	apt_ready=1
+}
+
 kernel_dir() {
 	echo "$CACHE/kernels/$1"
 }

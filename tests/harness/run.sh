@@ -5,6 +5,9 @@
 # and ends with "N passed, N failed, N skipped". Exit 1 on any failure.
 #   KERNELS="6.1 6.12"   kernel series to test
 #   SELFTEST=0           skip the harness self-test (it boots 4 more guests)
+#   STRESS_SECONDS=N     length of the stress run per kernel (default 300,
+#                        0 skips it)
+#   LINT=0               skip the static checks (make lint)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -99,6 +102,15 @@ run_host_units() {
 	done
 }
 
+# The static checks of make lint, as TAP points; their findings as comments.
+run_lint() {
+	# shellcheck disable=SC2086
+	"$HARNESS_DIR/lint.sh" $KERNELS >"$OUT/lint.out" 2>&1
+	relay_results "host" "$OUT/lint.out"
+	grep '^#' "$OUT/lint.out"
+	return 0
+}
+
 run_kernel() {
 	local series=$1 release t0 bdir
 	t0=$(date +%s)
@@ -117,6 +129,10 @@ run_kernel() {
 	fi
 	boot_and_judge "$series" "$release" nohz "$release"
 	boot_and_judge "$series" "$release" plain "$release (no nohz_full)"
+	if [ "${STRESS_SECONDS:-300}" != 0 ]; then
+		VM_TIMEOUT=$((${STRESS_SECONDS:-300} + 180)) \
+			boot_and_judge "$series" "$release" stress "$release (stress)"
+	fi
 	echo "# $release suite took $(($(date +%s) - t0))s"
 }
 
@@ -154,6 +170,7 @@ t_all=$(date +%s)
 "$HARNESS_DIR/kernels.sh" $KERNELS || die "fetching kernels failed"
 
 run_host_units
+[ "${LINT:-1}" != 0 ] && run_lint
 for s in $KERNELS; do
 	run_kernel "$s"
 done

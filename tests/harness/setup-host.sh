@@ -10,6 +10,7 @@ PKGS=(
 	qemu-system-x86 busybox-static
 	xz-utils zstd gzip
 	perl dwarves file strace
+	sparse cppcheck
 )
 
 missing=()

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot one guest: vm.sh SERIES MODE PROFILE [SELFTEST]
 #   MODE     check (run the cases, results to the results log), demo, shell
-#   PROFILE  nohz (nohz_full=1-3 ...) or plain (no isolation on the cmdline);
-#            selects which cases run
+#   PROFILE  nohz (nohz_full=1-3 ...), stress (the same, long-running
+#            cases) or plain (no isolation on the cmdline); selects which
+#            cases run
 #   SELFTEST harness self-test fault to inject (warn, hang, stall, fail)
 # The console log and results of a check run are kept under $LOGS.
 set -euo pipefail
@@ -19,6 +20,7 @@ initrd=$OUT/build/$release/initramfs.cpio.gz
 cmdline="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 slub_debug=FZPU"
 cmdline+=" hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=${HUNG_TASK_SECS:-30}"
 cmdline+=" isoltest.mode=$mode isoltest.profile=$profile"
+[ "$profile" = stress ] && cmdline+=" isoltest.stress=${STRESS_SECONDS:-300}"
 [ -n "$selftest" ] && cmdline+=" isoltest.selftest=$selftest"
 case "$profile" in
 plain) ;;

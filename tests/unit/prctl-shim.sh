@@ -1,4 +1,5 @@
 # desc: the prctl shim translates the patch series' flags and rejects bad ones
+# CC may carry flags (the sanitizer run of make lint): it is split on purpose.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
@@ -162,14 +163,14 @@ int main(void)
 	return 0;
 }
 EOF
-cc -Wall -Wextra -Werror -std=gnu11 -I"$top/include/uapi" -I"$top/lib" -o "$tmp/driver" \
+${CC:-cc} -Wall -Wextra -Werror -std=gnu11 -I"$top/include/uapi" -I"$top/lib" -o "$tmp/driver" \
 	"$tmp/driver.c" "$top/lib/libisol-prctl.c" "$top/lib/libisol.c" ||
 	fail "driver does not build"
 "$tmp/driver" || exit 1
 
 # The shared library, built as the Makefile builds it.
 so=$tmp/libisol-prctl.so
-cc -O2 -g -Wall -Wextra -Werror -std=gnu11 -I"$top/include/uapi" -I"$top/lib" \
+${CC:-cc} -O2 -g -Wall -Wextra -Werror -std=gnu11 -I"$top/include/uapi" -I"$top/lib" \
 	-fPIC -shared -fvisibility=hidden -o "$so" \
 	"$top/lib/libisol-prctl.c" "$top/lib/libisol.c" -ldl ||
 	fail "libisol-prctl.so does not build"
@@ -278,7 +279,7 @@ int main(int argc, char **argv)
 	return 0;
 }
 EOF
-cc -Wall -Wextra -Werror -std=gnu11 -I"$top/include/uapi" -I"$top/lib" -o "$tmp/run" \
+${CC:-cc} -Wall -Wextra -Werror -std=gnu11 -I"$top/include/uapi" -I"$top/lib" -o "$tmp/run" \
 	"$tmp/run.c" -ldl || fail "runtime test program does not build"
 arg=nodev
 [ ! -e /dev/task_isolation ] || arg=

@@ -201,7 +201,8 @@ struct shared *shared_new(void)
  */
 void shared_touch(struct shared *s)
 {
-	s->result = s->result;
+	/* Nobody else writes ready before the child has touched the page. */
+	s->ready = 0;
 }
 
 /*
