@@ -3,6 +3,8 @@
 #   make                 module against KDIR, and the userspace tools
 #   make check           every test (host units, VM suites on both kernels)
 #   make check KERNELS=6.1
+#   make check-debug     the VM suites, fuzzer, stress run and kmemleak on a
+#                        KASAN/lockdep/UBSAN/kmemleak kernel (built once)
 #   make lint            checkpatch, sparse/W=1, cppcheck, ASan/UBSan (in check too)
 #   make demo            boot a guest and show the module at work
 #   make vm-shell        interactive guest with the module and tools
@@ -29,7 +31,8 @@ GUEST_COMMON := tests/guest/common/guest.c tests/guest/common/guest.h \
 
 HARNESS := tests/harness
 
-.PHONY: all module userspace guest-progs check lint demo vm-shell clean distclean
+.PHONY: all module userspace guest-progs check check-debug debug-kernel lint demo \
+	vm-shell clean distclean
 
 all: module userspace
 
@@ -61,6 +64,16 @@ tests/out/guest-bin/%: %.c $(GUEST_COMMON)
 
 check: userspace guest-progs
 	KERNELS="$(KERNELS)" $(HARNESS)/run.sh
+
+# The debug kernel (tests/debug/): built from Debian's linux-source-6.1 on
+# first use and cached until tests/debug/debug.config changes. No lint and
+# no harness self-test here: make check has them.
+check-debug: userspace guest-progs
+	KERNELS=6.1-debug SELFTEST=0 LINT=0 $(HARNESS)/run.sh
+
+debug-kernel:
+	$(HARNESS)/setup-host.sh
+	tests/debug/build-kernel.sh
 
 lint:
 	$(HARNESS)/setup-host.sh

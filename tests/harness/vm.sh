@@ -17,9 +17,12 @@ kroot=$(kernel_dir "$series")/root
 initrd=$OUT/build/$release/initramfs.cpio.gz
 [ -r "$initrd" ] || die "no initramfs for $release; build it first"
 
+scale=$(time_scale "$series")
 cmdline="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 slub_debug=FZPU"
-cmdline+=" hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=${HUNG_TASK_SECS:-30}"
+cmdline+=" hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=$((${HUNG_TASK_SECS:-30} * scale))"
 cmdline+=" isoltest.mode=$mode isoltest.profile=$profile"
+# A slow (debug) kernel: the guest stretches each case's timeout as well.
+[ "$scale" != 1 ] && cmdline+=" isoltest.timescale=$scale"
 [ "$profile" = stress ] && cmdline+=" isoltest.stress=${STRESS_SECONDS:-300}"
 [ -n "$selftest" ] && cmdline+=" isoltest.selftest=$selftest"
 case "$profile" in
@@ -60,7 +63,7 @@ results=$LOGS/$tag.results
 rm -f "$console" "$results"
 echo "# cmdline: $cmdline" >"$LOGS/$tag.cmdline"
 rc=0
-timeout -k 5 "${VM_TIMEOUT:-300}" "${qemu[@]}" \
+timeout -k 5 "$((${VM_TIMEOUT:-300} * scale))" "${qemu[@]}" \
 	-serial "file:$console" -serial "file:$results" || rc=$?
 # 124: timeout killed the guest. Anything else from QEMU is reported by
 # the caller through the missing end-of-suite marker.
