@@ -58,7 +58,8 @@ fi
 "$HARNESS_DIR/setup-host.sh" flex bison libelf-dev libssl-dev >&2
 note "building the debug kernel from $SRC_PKG $src_version (this takes long; log: $DK/build.log)"
 t0=$(date +%s)
-rm -rf "$TREE" "$KDIR"
+# The published series stays in place until the new build replaces it.
+rm -rf "$TREE" "$KDIR.new"
 mkdir -p "$TREE"
 dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/$SRC_PKG.tar.xz" |
 	tar -xJ -C "$TREE" --strip-components=1 ||
@@ -108,7 +109,7 @@ ln -s "$TREE" "$KDIR.new/root/usr/src/linux-headers-$release"
 cp modules.builtin modules.builtin.modinfo modules.order \
 	"$KDIR.new/root/lib/modules/$release/"
 echo "$release" >"$KDIR.new/release"
-echo "$src_version (debug build)" >"$KDIR.new/version"
+echo "$src_version, source package, built with tests/debug/debug.config" >"$KDIR.new/version"
 echo "$want" >"$KDIR.new/config.sha256"
 echo "$t_build" >"$KDIR.new/build-seconds"
 mv "$KDIR.new" "$KDIR"
