@@ -13,6 +13,9 @@
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNELS ?= 6.1 6.12
+# CHECK_DEBUG=1: make check also runs the debug kernel's suites (as
+# make check-debug does), after the Debian kernels.
+CHECK_DEBUG ?= 0
 DEMO_KERNEL ?= 6.12
 SHELL_KERNEL ?= 6.12
 
@@ -63,7 +66,7 @@ tests/out/guest-bin/%: %.c $(GUEST_COMMON)
 		tests/guest/common/guest.c lib/libisol.c -lpthread
 
 check: userspace guest-progs
-	KERNELS="$(KERNELS)" $(HARNESS)/run.sh
+	KERNELS="$(KERNELS)$(if $(filter 1,$(CHECK_DEBUG)), 6.1-debug)" $(HARNESS)/run.sh
 
 # The debug kernel (tests/debug/): built from Debian's linux-source-6.1 on
 # first use and cached until tests/debug/debug.config changes. No lint and
