@@ -56,7 +56,7 @@ done
 if [ "$mine" -eq 0 ]; then
 	point ok "kmemleak: no leaked object allocated by task_isolation ($total other suspected leaks)"
 else
-	point fail "kmemleak: $mine leaked object(s) allocated by task_isolation"
+	point fail "kmemleak: $mine leaked object(s) allocated by the module (or our fault injector)"
 	cat /tmp/kmemleak.module
 	sed 's/^/# /' /tmp/kmemleak.module | head -n 80 >>"$ISOL_RESULTS"
 fi
