@@ -635,7 +635,7 @@ int cmd_check(int argc, char **argv)
 	int c, i, n, ret;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			ctl.json = true;

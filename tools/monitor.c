@@ -145,7 +145,7 @@ static int parse_options(struct monitor_ctl *ctl, int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+c:p:n:d:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:c:p:n:d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			if (cpulist_parse(optarg, &ctl->cpus, err, sizeof(err)))

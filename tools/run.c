@@ -107,7 +107,7 @@ static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 	ctl->cpu = -1;
 	opterr = 0;
 	/* '+': options end at the command, whose own options are its own. */
-	while ((c = getopt_long(argc, argv, "+c:s:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:c:s:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			if (parse_cpu(optarg, &ctl->cpu, err, sizeof(err)))
@@ -407,12 +407,29 @@ static bool drain_monitor(int monfd, struct run_report *r)
 	}
 }
 
-/* Wait for the child, reading the break stream meanwhile. */
-static int wait_child(pid_t pid, int monfd, struct run_report *r)
+/* A wait status, as waitpid() gives it, from waitid()'s siginfo. */
+static int wstatus_of(const siginfo_t *si)
+{
+	switch (si->si_code) {
+	case CLD_EXITED:
+		return (si->si_status & 0xff) << 8;
+	case CLD_DUMPED:
+		return si->si_status | 0x80;
+	default:
+		return si->si_status;
+	}
+}
+
+/*
+ * Wait for the child to exit, reading the break stream meanwhile. The child
+ * is left a zombie, so that its pid still names it when GET_STATE asks.
+ */
+static void wait_child(pid_t pid, int monfd, struct run_report *r)
 {
 	int pidfd = syscall(SYS_pidfd_open, pid, 0);
 	struct pollfd pfd[2];
-	int status, ret;
+	siginfo_t si;
+	int ret;
 
 	r->monitored = monfd >= 0;
 	for (;;) {
@@ -420,30 +437,28 @@ static int wait_child(pid_t pid, int monfd, struct run_report *r)
 			kill(pid, forward_sig);
 			forward_sig = 0;
 		}
-		if (pidfd < 0 || !r->monitored) {
-			ret = waitpid(pid, &status, 0);
-		} else {
+		if (pidfd >= 0 && r->monitored) {
 			pfd[0] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
 			pfd[1] = (struct pollfd){ .fd = monfd, .events = POLLIN };
 			if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 				break;
 			if (pfd[1].revents && !drain_monitor(monfd, r))
 				r->monitored = false;
-			ret = waitpid(pid, &status, WNOHANG);
-			if (ret == 0)
+			if (!pfd[0].revents)
 				continue;
 		}
-		if (ret == pid)
+		memset(&si, 0, sizeof(si));
+		ret = waitid(P_PID, pid, &si, WEXITED | WNOWAIT);
+		if (!ret && si.si_pid == pid)
 			break;
-		if (ret < 0 && errno != EINTR)
+		if (ret && errno != EINTR)
 			break;
 	}
 	if (pidfd >= 0)
 		close(pidfd);
 	if (r->monitored && !drain_monitor(monfd, r))
 		r->monitored = false;
-	r->wstatus = status;
-	return 0;
+	r->wstatus = wstatus_of(&si);
 }
 
 /*
@@ -511,7 +526,7 @@ int cmd_run(int argc, char **argv)
 	struct isol_info info;
 	struct cpu_info ci;
 	int cpus[64], nr_cpus, i, fd, monfd = -1, ret;
-	uint64_t t0;
+	uint64_t t0 = 0;
 	pid_t pid = 0;
 
 	ret = parse_options(&ctl, argc, argv);
@@ -520,9 +535,11 @@ int cmd_run(int argc, char **argv)
 	ret = resolve_command(&ctl);
 	if (ret)
 		return ret;
-	if (ensure_device(false))
-		return EXIT_RUN_FAILED;
 	cpu_info_read(&ci);
+	nr_cpus = pick_cpus(&ctl, &ci, cpus, 64);
+	if (nr_cpus < 0 || ensure_device(false))
+		return EXIT_RUN_FAILED;
+	/* Loading the module creates the per-CPU records: read them again. */
 	nr_cpus = pick_cpus(&ctl, &ci, cpus, 64);
 	if (nr_cpus < 0)
 		return EXIT_RUN_FAILED;
@@ -585,6 +602,7 @@ int cmd_run(int argc, char **argv)
 	r.have_state = isol_get_state_of(fd, pid, &r.st) == 0;
 	if (!r.have_state)
 		msg("the module has no record of pid %d: %s", pid, strerror(errno));
+	waitpid(pid, NULL, 0);
 	if (!ctl.quiet)
 		report_text(&r, stderr);
 	if (ctl.json) {
