@@ -98,6 +98,24 @@ static char *hexmask_format(const struct cpuset *s, char *buf, size_t len)
 	return buf;
 }
 
+static int digits_only(const struct dirent *d)
+{
+	return isdigit((unsigned char)d->d_name[0]);
+}
+
+static int numeric_order(const struct dirent **a, const struct dirent **b)
+{
+	long x = atol((*a)->d_name), y = atol((*b)->d_name);
+
+	return (x > y) - (x < y);
+}
+
+/* The numbered entries of @dir (IRQs, pids) in numeric order, or -1. */
+static int numbered(const char *dir, struct dirent ***list)
+{
+	return scandir(dir, list, digits_only, numeric_order);
+}
+
 static void check_config(struct checker *k, struct check_row *r)
 {
 	row(r, "config_no_hz_full", k->ci->has_nohz_full_file ? CHECK_PASS : CHECK_FAIL,
@@ -212,10 +230,9 @@ static void check_irqs(struct checker *k, struct check_row *r)
 {
 	char dir[PATH_MAX], p[PATH_MAX + 300], list[1024] = "", all[4096] = "";
 	struct cpuset aff, hit;
-	struct dirent *d;
+	struct dirent *d, **ents;
 	size_t off = 0, aoff = 0;
-	int n = 0;
-	DIR *dp;
+	int n = 0, nr, i;
 
 	row(r, "irq_affinity", CHECK_PASS,
 	    "an interrupt delivered to an isolated CPU is a break");
@@ -224,15 +241,14 @@ static void check_irqs(struct checker *k, struct check_row *r)
 		DETAIL(r, "no nohz_full CPU");
 		return;
 	}
-	dp = opendir(proc_path(dir, sizeof(dir), "/irq"));
-	if (!dp) {
+	nr = numbered(proc_path(dir, sizeof(dir), "/irq"), &ents);
+	if (nr < 0) {
 		r->status = CHECK_SKIP;
 		DETAIL(r, "cannot read %s: %s", dir, strerror(errno));
 		return;
 	}
-	while ((d = readdir(dp))) {
-		if (!isdigit((unsigned char)d->d_name[0]))
-			continue;
+	for (i = 0; i < nr; i++) {
+		d = ents[i];
 		snprintf(p, sizeof(p), "%s/%s/smp_affinity_list", dir, d->d_name);
 		if (read_cpulist(p, &aff))
 			continue;
@@ -246,7 +262,9 @@ static void check_irqs(struct checker *k, struct check_row *r)
 		if (aoff < sizeof(all) - 16)
 			aoff += snprintf(all + aoff, sizeof(all) - aoff, " %s", d->d_name);
 	}
-	closedir(dp);
+	for (i = 0; i < nr; i++)
+		free(ents[i]);
+	free(ents);
 	if (!n) {
 		DETAIL(r, "no IRQ may go to nohz_full=%s", k->nohz);
 		return;
@@ -295,10 +313,9 @@ static void check_kthreads(struct checker *k, struct check_row *r)
 	size_t noff = 0, poff = 0;
 	struct cpuset aff, hit;
 	unsigned long flags;
-	struct dirent *d;
+	struct dirent *d, **ents;
 	char *s;
-	int n = 0;
-	DIR *dp;
+	int n = 0, nr, i;
 
 	row(r, "kthreads", CHECK_PASS,
 	    "a kernel thread that wakes up on an isolated CPU preempts the task");
@@ -307,15 +324,14 @@ static void check_kthreads(struct checker *k, struct check_row *r)
 		DETAIL(r, "no nohz_full CPU");
 		return;
 	}
-	dp = opendir(proc_path(dir, sizeof(dir), "%s", ""));
-	if (!dp) {
+	nr = numbered(proc_path(dir, sizeof(dir), "%s", ""), &ents);
+	if (nr < 0) {
 		r->status = CHECK_SKIP;
 		DETAIL(r, "cannot read %s: %s", dir, strerror(errno));
 		return;
 	}
-	while ((d = readdir(dp))) {
-		if (!isdigit((unsigned char)d->d_name[0]))
-			continue;
+	for (i = 0; i < nr; i++) {
+		d = ents[i];
 		snprintf(p, sizeof(p), "%s/%s/stat", dir, d->d_name);
 		if (read_text(p, buf, sizeof(buf)) < 0)
 			continue;
@@ -347,7 +363,9 @@ static void check_kthreads(struct checker *k, struct check_row *r)
 		if (poff < sizeof(pids) - 16)
 			poff += snprintf(pids + poff, sizeof(pids) - poff, " %s", d->d_name);
 	}
-	closedir(dp);
+	for (i = 0; i < nr; i++)
+		free(ents[i]);
+	free(ents);
 	if (!n) {
 		DETAIL(r, "no unbound kernel thread may run on nohz_full=%s", k->nohz);
 		return;

@@ -38,8 +38,9 @@ void report_attribute(struct run_report *r, const struct isol_break *b,
 	memset(a, 0, sizeof(*a));
 	a->cause = b->cause;
 	a->sender_cpu = b->sender_cpu;
-	memcpy(a->sender_comm, b->sender_comm, ISOL_COMM_LEN);
-	memcpy(a->func, func, ISOL_SYM_LEN);
+	snprintf(a->sender_comm, sizeof(a->sender_comm), "%.*s", ISOL_COMM_LEN,
+		 b->sender_comm);
+	snprintf(a->func, sizeof(a->func), "%.*s", ISOL_SYM_LEN, func);
 	a->count = 1;
 }
 
@@ -150,8 +151,8 @@ void report_text(const struct run_report *r, FILE *f)
 			(unsigned long long)r->records_lost);
 	if (r->st.last_break.cause) {
 		break_describe(&r->st.last_break, r->st.last_func, desc, sizeof(desc));
-		fprintf(f, "  %s break     %s\n",
-			r->st.end_cause == ISOL_END_BREAK ? "first" : "last ", desc);
+		fprintf(f, "  %-14s %s\n", r->st.end_cause == ISOL_END_BREAK ?
+			"first break" : "last break", desc);
 	}
 	if (self)
 		fprintf(f, "  note: the command's start-up (exec, page faults of the new "

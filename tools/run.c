@@ -268,6 +268,8 @@ struct fair_server {
 
 static void fair_server_off(struct fair_server *fs, int cpu, bool keep)
 {
+	int ret;
+
 	fs->cpu = -1;
 	sys_path(fs->path, sizeof(fs->path),
 		 "/kernel/debug/sched/fair_server/cpu%d/runtime", cpu);
@@ -279,9 +281,11 @@ static void fair_server_off(struct fair_server *fs, int cpu, bool keep)
 		    "tick about once a second", cpu);
 		return;
 	}
-	if (write_text(fs->path, "0")) {
+	ret = write_text(fs->path, "0");
+	if (ret) {
+		/* 6.12 refuses it (EBUSY) on CPUs isolated by isolcpus=domain. */
 		msg("cannot turn the fair server off on cpu %d (%s): %s; expect a "
-		    "tick about once a second", cpu, fs->path, strerror(errno));
+		    "tick about once a second", cpu, fs->path, strerror(-ret));
 		return;
 	}
 	fs->cpu = cpu;

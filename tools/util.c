@@ -249,7 +249,7 @@ int parse_signal(const char *str, int *sig, char *err, size_t errlen)
 		if (parse_uint(name + 6, &v, err, errlen) ||
 		    v > (unsigned long)(SIGRTMAX - SIGRTMIN))
 			goto bad;
-		*sig = toupper(name[5]) == 'N' ? SIGRTMIN + (int)v : SIGRTMAX - (int)v;
+		*sig = toupper(name[4]) == 'N' ? SIGRTMIN + (int)v : SIGRTMAX - (int)v;
 		return 0;
 	}
 	for (s = 1; s < _NSIG; s++) {
