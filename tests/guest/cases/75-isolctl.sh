@@ -1,8 +1,5 @@
 # desc: isolctl run, status, monitor and check
 # profiles: nohz plain
-# Runs before 50-core: on 6.12, once a CPU went offline and back, writing
-# the fair server's runtime fails with EBUSY (deadline bandwidth
-# accounting), and run's busy loop would see its ticks.
 . /tests/lib.sh
 
 skip_point() {
