@@ -34,7 +34,6 @@ struct run_ctl {
 	const char *json_path;		/* NULL: no JSON; "-": stdout */
 	FILE *json;
 	bool keep_fair_server;
-	uint64_t settle_ns;		/* spin on the CPU this long before isolating */
 	bool quiet;			/* no text report */
 	char **cmd;
 	char path[PATH_MAX];		/* the command, resolved */
@@ -62,10 +61,7 @@ static void usage(void)
 	       "                              (e.g. 200ms; default 100ms, at most 10s)\n"
 	       "     --keep-fair-server       leave the fair deadline server (6.8+) on;\n"
 	       "                              by default it is turned off on the CPU while\n"
-	       "                              the command runs, as it restarts the tick\n"
-	       "     --settle <dur>           run on the CPU for <dur> before isolating\n"
-	       "                              (default: 1.5s while the fair server is on,\n"
-	       "                              otherwise none)\n\n"
+	       "                              the command runs, as it restarts the tick\n\n"
 	       "Output:\n"
 	       "     --json <file>            also write the report as JSON ('-': stdout)\n"
 	       " -q, --quiet                  no text report on stderr\n"
@@ -88,12 +84,7 @@ static int run_usage(const char *fmt, const char *arg)
 	return EXIT_RUN_FAILED;
 }
 
-enum { OPT_STRICT = 256, OPT_LOG_ONLY, OPT_QUIESCE, OPT_JSON, OPT_KEEP_FS,
-       OPT_SETTLE };
-
-/* Settling: by default only while the fair server stays on (6.8+). */
-#define SETTLE_AUTO		UINT64_MAX
-#define SETTLE_FAIR_SERVER_NS	1500000000ULL
+enum { OPT_STRICT = 256, OPT_LOG_ONLY, OPT_QUIESCE, OPT_JSON, OPT_KEEP_FS };
 
 static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 {
@@ -104,7 +95,6 @@ static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 		{ "signal", required_argument, NULL, 's' },
 		{ "quiesce-timeout", required_argument, NULL, OPT_QUIESCE },
 		{ "keep-fair-server", no_argument, NULL, OPT_KEEP_FS },
-		{ "settle", required_argument, NULL, OPT_SETTLE },
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -115,7 +105,6 @@ static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 	int c;
 
 	ctl->cpu = -1;
-	ctl->settle_ns = SETTLE_AUTO;
 	opterr = 0;
 	/* '+': options end at the command, whose own options are its own. */
 	while ((c = getopt_long(argc, argv, "+:c:s:qh", opts, NULL)) != -1) {
@@ -141,13 +130,6 @@ static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 			if (!ctl->quiesce_ns || ctl->quiesce_ns > ISOL_QUIESCE_TIMEOUT_MAX_NS)
 				return run_usage("quiesce timeout '%s' is out of range: "
 						 "more than 0 and at most 10s", optarg);
-			break;
-		case OPT_SETTLE:
-			if (parse_duration_ns(optarg, &ctl->settle_ns, err, sizeof(err)))
-				return run_usage("%s", err);
-			if (ctl->settle_ns > 60000000000ULL)
-				return run_usage("settle time '%s' is out of range: at most 1m",
-						 optarg);
 			break;
 		case OPT_KEEP_FS:
 			ctl->keep_fair_server = true;
@@ -284,8 +266,7 @@ struct fair_server {
 	char was[32];
 };
 
-/* Returns true when the fair server stays on for @cpu. */
-static bool fair_server_off(struct fair_server *fs, int cpu, bool keep)
+static void fair_server_off(struct fair_server *fs, int cpu, bool keep)
 {
 	int ret;
 
@@ -294,22 +275,22 @@ static bool fair_server_off(struct fair_server *fs, int cpu, bool keep)
 		 "/kernel/debug/sched/fair_server/cpu%d/runtime", cpu);
 	if (read_text(fs->path, fs->was, sizeof(fs->was)) < 0 ||
 	    !strcmp(fs->was, "0"))
-		return false;
+		return;
 	if (keep) {
-		msg("fair server left on for cpu %d (--keep-fair-server)", cpu);
-		return true;
+		msg("fair server left on for cpu %d (--keep-fair-server): expect a "
+		    "tick about once a second", cpu);
+		return;
 	}
 	ret = write_text(fs->path, "0");
 	if (ret) {
 		/* 6.12 refuses it (EBUSY) on CPUs isolated by isolcpus=domain. */
-		msg("cannot turn the fair server off on cpu %d (%s): %s", cpu,
-		    fs->path, strerror(-ret));
-		return true;
+		msg("cannot turn the fair server off on cpu %d (%s): %s; expect a "
+		    "tick about once a second", cpu, fs->path, strerror(-ret));
+		return;
 	}
 	fs->cpu = cpu;
 	msg("fair server off on cpu %d while the command runs (runtime was %s ns; "
 	    "--keep-fair-server leaves it on)", cpu, fs->was);
-	return false;
 }
 
 static void fair_server_restore(struct fair_server *fs)
@@ -356,8 +337,7 @@ static void child_fail(int pipefd, struct child_error *e)
 }
 
 /* In the child: isolate, then exec. Returns only on failure, via _exit. */
-static void child_run(const struct run_ctl *ctl, int fd, int cpu,
-		      uint64_t settle_ns, int pipefd)
+static void child_run(const struct run_ctl *ctl, int fd, int cpu, int pipefd)
 {
 	struct isol_opts opts = {
 		.mode = ctl->mode,
@@ -370,26 +350,17 @@ static void child_run(const struct run_ctl *ctl, int fd, int cpu,
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
+	/*
+	 * Fault in (and un-share, after fork) every page now: from the enable
+	 * to the exec, a fault would be a break, fatal in strict mode. Done
+	 * before moving, so this work is not charged to the isolated CPU,
+	 * whose fair server (6.8+) would throttle and start ticking.
+	 */
+	mlockall(MCL_CURRENT);
 	if (isol_pin(cpu)) {
 		e.stage = STAGE_PIN;
 		e.err = errno;
 		child_fail(pipefd, &e);
-	}
-	/*
-	 * Fault in (and un-share, after fork) every page now: from the enable
-	 * to the exec, a fault would be a break, fatal in strict mode.
-	 */
-	mlockall(MCL_CURRENT);
-	/*
-	 * The fair server starts when the child lands on the CPU and fires
-	 * its timer (tick, IPIs) within about a second. Running through that
-	 * here, not sleeping, keeps it out of the command's account.
-	 */
-	if (settle_ns) {
-		uint64_t end = now_ns() + settle_ns;
-
-		while (now_ns() < end)
-			;
 	}
 	do {
 		ret = isol_enable(fd, &opts, &e.res);
@@ -501,8 +472,8 @@ static void wait_child(pid_t pid, int monfd, struct run_report *r)
  * in *pid), 1 when another task took the CPU first (try the next one), or
  * an exit code.
  */
-static int start_child(const struct run_ctl *ctl, int fd, int cpu,
-		       uint64_t settle_ns, pid_t *pid, bool last_try)
+static int start_child(const struct run_ctl *ctl, int fd, int cpu, pid_t *pid,
+		       bool last_try)
 {
 	struct child_error e;
 	char why[256];
@@ -521,7 +492,7 @@ static int start_child(const struct run_ctl *ctl, int fd, int cpu,
 	}
 	if (!*pid) {
 		close(pfd[0]);
-		child_run(ctl, fd, cpu, settle_ns, pfd[1]);
+		child_run(ctl, fd, cpu, pfd[1]);
 	}
 	close(pfd[1]);
 	/* EOF: the exec succeeded and closed the pipe. */
@@ -561,7 +532,7 @@ int cmd_run(int argc, char **argv)
 	struct isol_info info;
 	struct cpu_info ci;
 	int cpus[64], nr_cpus, i, fd, monfd = -1, ret;
-	uint64_t t0 = 0, settle;
+	uint64_t t0 = 0;
 	pid_t pid = 0;
 
 	ret = parse_options(&ctl, argc, argv);
@@ -606,17 +577,9 @@ int cmd_run(int argc, char **argv)
 	pin_to_housekeeping(&ci);
 
 	for (i = 0; i < nr_cpus; i++) {
-		settle = ctl.settle_ns;
-		if (fair_server_off(&fs, cpus[i], ctl.keep_fair_server) &&
-		    settle == SETTLE_AUTO) {
-			settle = SETTLE_FAIR_SERVER_NS;
-			msg("with the fair server on, cpu %d settles for 1.5 s before "
-			    "isolating; expect a tick now and then", cpus[i]);
-		}
-		if (settle == SETTLE_AUTO)
-			settle = 0;
+		fair_server_off(&fs, cpus[i], ctl.keep_fair_server);
 		t0 = now_ns();
-		ret = start_child(&ctl, fd, cpus[i], settle, &pid, i == nr_cpus - 1);
+		ret = start_child(&ctl, fd, cpus[i], &pid, i == nr_cpus - 1);
 		if (!ret)
 			break;
 		fair_server_restore(&fs);

@@ -34,8 +34,6 @@ expect 125 "isolctl run: invalid signal '65'" run --strict --signal 65 -- true
 expect 125 "isolctl run: quiesce timeout '20s' is out of range: more than 0 and at most 10s" run --quiesce-timeout 20s -- true
 expect 125 "isolctl run: quiesce timeout '0' is out of range" run --quiesce-timeout 0 -- true
 expect 125 "isolctl run: invalid duration '5parsecs'" run --quiesce-timeout 5parsecs -- true
-expect 125 "isolctl run: settle time '2m' is out of range: at most 1m" run --settle 2m -- true
-expect 125 "isolctl run: invalid duration 'soon'" run --settle soon -- true
 expect 125 "isolctl run: no command given" run
 expect 125 "isolctl run: no command given" run --strict --
 expect 125 "isolctl run: unrecognized option '--frob'" run --frob -- true
@@ -94,7 +92,7 @@ fi
 warn=$(groff -man -Tutf8 -ww -z "$top/doc/isolctl.8" 2>&1) || fail "groff fails on isolctl.8"
 [ -z "$warn" ] || fail "groff warns on isolctl.8: $warn"
 ok "doc/isolctl.8 renders without warnings"
-for word in "EXIT STATUS" 125 126 127 128+ "\-\-keep\-fair\-server" "\-\-settle" ISOLCTL_SYSFS_ROOT; do
+for word in "EXIT STATUS" 125 126 127 128+ "\-\-keep\-fair\-server" ISOLCTL_SYSFS_ROOT; do
 	grep -qF -- "$word" "$top/doc/isolctl.8" || fail "isolctl.8 does not mention $word"
 done
 ok "isolctl.8 documents the exit codes and options"

@@ -53,8 +53,18 @@ isolctl run -c 2 --json /tmp/spin.json -- isol_spin spin 3000 2>/tmp/spin.err
 rc=$?
 cat /tmp/spin.err
 check "run --json: JSON parses" is_json /tmp/spin.json
-check "run on a busy loop: exit 0, zero stolen breaks ($(jq -c '[.causes, .last_break.desc]' /tmp/spin.json))" \
-	test "$rc/$(jq -r '.breaks.stolen' /tmp/spin.json)/$(jq -r .cpu /tmp/spin.json)" = 0/0/2
+stolen=$(jq -c '[.causes[] | select(.self | not) | .cause] | sort' /tmp/spin.json)
+if grep -q '^isolctl: cannot turn the fair server off' /tmp/spin.err; then
+	# 6.12 refuses it on isolcpus=domain CPUs: its kick (a reschedule IPI
+	# and the tick) comes back about once a second, and nothing else may.
+	skip_point "isolctl: run on a busy loop: zero stolen breaks (the kernel kept the fair server on)"
+	check "run on a busy loop, fair server on: exit 0, stolen breaks are its kicks only ($stolen)" \
+		test "$rc/$(jq -r .cpu /tmp/spin.json)" = 0/2 -a \
+		"$(jq -c '[.causes[] | select(.self | not) | .cause] - ["timer", "ipi_resched"]' /tmp/spin.json)" = "[]"
+else
+	check "run on a busy loop: exit 0, zero stolen breaks ($stolen)" \
+		test "$rc/$(jq -r '.breaks.stolen' /tmp/spin.json)/$(jq -r .cpu /tmp/spin.json)" = 0/0/2
+fi
 fair_server_policy() {
 	grep -q -e '^isolctl: fair server off on cpu 2 while the command runs' \
 		-e '^isolctl: cannot turn the fair server off on cpu 2' /tmp/spin.err &&
