@@ -15,11 +15,17 @@ DEMO_KERNEL ?= 6.12
 SHELL_KERNEL ?= 6.12
 
 CC ?= gcc
+AR ?= ar
+ISOL_VERSION := $(shell cat VERSION)
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -Iinclude/uapi -Ilib $(CFLAGS)
+KMOD_LIBS := $(shell pkg-config --libs libkmod 2>/dev/null || echo -lkmod)
+# Where the pkg-config file says libisol is installed.
+PC_PREFIX ?= /usr
+PC_LIBDIR ?= $${prefix}/lib
 
 # Userspace parts are built as they appear in the tree.
 USER_TARGETS := $(if $(wildcard tools/isolctl.c),tools/isolctl) \
-	$(if $(wildcard lib/libisol.c),lib/libisol.so) \
+	$(if $(wildcard lib/libisol.c),lib/libisol.so lib/libisol.a lib/libisol.pc) \
 	$(if $(wildcard lib/libisol-prctl.c),lib/libisol-prctl.so)
 # Programs that run in the guest: tests, the fuzzer and the stress test.
 GUEST_SRCS := $(wildcard tests/guest/progs/*.c tests/fuzz/*.c tests/stress/*.c)
@@ -42,14 +48,31 @@ module:
 
 userspace: $(USER_TARGETS)
 
-tools/isolctl: tools/*.c include/uapi/linux/task_isolation.h
-	$(CC) $(USER_CFLAGS) -o $@ $(filter %.c,$^)
+# isolctl carries libisol statically: one binary, no library path to set.
+tools/isolctl: $(wildcard tools/*.c tools/*.h) lib/libisol.a lib/isol.h \
+		include/uapi/linux/task_isolation.h VERSION
+	$(CC) $(USER_CFLAGS) -DISOL_VERSION='"$(ISOL_VERSION)"' -o $@ \
+		$(filter %.c,$^) lib/libisol.a $(KMOD_LIBS)
 
-lib/libisol.so: lib/libisol.c lib/isol.h include/uapi/linux/task_isolation.h
-	$(CC) $(USER_CFLAGS) -fPIC -shared -fvisibility=hidden -o $@ $<
+# One position-independent object serves the .so, the .a and the shim.
+lib/libisol.o: lib/libisol.c lib/isol.h include/uapi/linux/task_isolation.h
+	$(CC) $(USER_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
-lib/libisol-prctl.so: lib/libisol-prctl.c lib/isol-prctl.h lib/libisol.c lib/isol.h
-	$(CC) $(USER_CFLAGS) -fPIC -shared -fvisibility=hidden -o $@ $(filter %.c,$^) -ldl
+lib/libisol.so: lib/libisol.o
+	$(CC) $(USER_CFLAGS) -shared -o $@ $<
+
+lib/libisol.a: lib/libisol.o
+	rm -f $@
+	$(AR) rcs $@ $<
+
+lib/libisol.pc: lib/libisol.pc.in VERSION
+	sed -e 's|@VERSION@|$(ISOL_VERSION)|' -e 's|@PREFIX@|$(PC_PREFIX)|' \
+		-e 's|@LIBDIR@|$(PC_LIBDIR)|' $< >$@
+
+# Built on libisol, whose symbols stay inside: the shim exports prctl only.
+lib/libisol-prctl.so: lib/libisol-prctl.c lib/isol-prctl.h lib/libisol.a
+	$(CC) $(USER_CFLAGS) -fPIC -shared -fvisibility=hidden -o $@ $< \
+		lib/libisol.a -Wl,--exclude-libs,ALL -ldl
 
 guest-progs: $(GUEST_PROGS)
 
@@ -77,7 +100,7 @@ vm-shell: userspace guest-progs
 clean:
 	rm -f module/*.o module/*.ko module/*.mod module/*.mod.c module/.*.cmd \
 		module/Module.symvers module/modules.order module/.*.d
-	rm -f $(USER_TARGETS) tools/isolctl lib/*.so
+	rm -f $(USER_TARGETS) tools/isolctl lib/*.so lib/*.o lib/*.a lib/*.pc
 	rm -rf tests/out
 
 distclean: clean

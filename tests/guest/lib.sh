@@ -35,13 +35,16 @@ log_since_mark() {
 # nohz_full CPU about once a second. Turning it off on a CPU that runs one
 # task is what isolctl does as a visible policy; tests that need a quiet
 # CPU do the same. No-op where the kernel has no fair server.
+# 6.12 refuses the write (EBUSY) on CPUs in isolcpus=domain; only what was
+# changed is restored, as writing the unchanged value back has tripped a
+# WARN (dl_rq_change_utilization) there once tasks were isolated.
 fair_server_off() {
-	local c f
+	local c f old
 	for c in "$@"; do
 		f=/sys/kernel/debug/sched/fair_server/cpu$c/runtime
 		[ -e "$f" ] || continue
-		cat "$f" >"/tmp/fair_server.cpu$c"
-		echo 0 >"$f"
+		old=$(cat "$f")
+		echo 0 2>/dev/null >"$f" && echo "$old" >"/tmp/fair_server.cpu$c"
 	done
 }
 

@@ -48,8 +48,9 @@ for t in modprobe insmod rmmod lsmod modinfo depmod; do
 	rm -f "$stage/sbin/$t"
 	ln -s /usr/bin/kmod "$stage/sbin/$t"
 done
-# strace, for the ptrace tests.
+# strace, for the ptrace tests; jq, to parse isolctl's JSON.
 copy_with_libs "$(command -v strace)" /usr/bin/strace
+copy_with_libs "$(command -v jq)" /usr/bin/jq
 for t in /usr/lib/x86_64-linux-gnu/libkmod.so.2 /usr/lib/x86_64-linux-gnu/libc.so.6; do
 	copy_with_libs "$t"
 done
