@@ -191,7 +191,9 @@ deb:
 	$(MAKE) -s -C $(DEB_BUILD)/$(DKMS_NAME)-$(VERSION) clean
 	cd $(DEB_BUILD)/$(DKMS_NAME)-$(VERSION) && dpkg-buildpackage -us -uc -b
 	rm -f $(DKMS_NAME)-dkms_*.deb isolctl_*.deb libisol*.deb
-	mv $(DEB_BUILD)/*.deb .
+	for f in $(DEB_BUILD)/*.deb; do \
+		case "$$f" in *-dbgsym_*) ;; *) mv "$$f" . ;; esac; \
+	done
 	@ls -1 *.deb
 
 clean: clean-packaging
