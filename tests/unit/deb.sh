@@ -59,17 +59,19 @@ snapshot >"$tmp/before"
 
 apt-get install "${apt_opts[@]}" "$tmp/$v1"/*.deb >"$tmp/install.log" 2>&1 ||
 	{ cat "$tmp/install.log"; fail "apt-get install ./*.deb ($v1)"; }
+sed -n '/^Setting up task-isolation-dkms/,/^Setting up [^t]/p' "$tmp/install.log" | sed 's/^/# /'
 for p in "${pkgs[@]}"; do
 	installed "$p" || fail "$p not installed"
 	dpkg -L "$p" | while read -r f; do
 		[ -e "$f" ] || [ -L "$f" ] || { echo "FAIL: $p: $f missing"; exit 1; }
 	done
 done
-dkms status -m task-isolation | grep -q "^task-isolation/$v1: added" ||
+[ "$(dkms status -m task-isolation)" = "task-isolation/$v1: added" ] ||
 	fail "dkms does not list task-isolation/$v1: $(dkms status -m task-isolation)"
 grep -qx "PACKAGE_VERSION=\"$v1\"" "/usr/src/task-isolation-$v1/dkms.conf" ||
 	fail "installed dkms.conf does not carry version $v1"
-ldconfig -p | grep -q 'libisol.so.0 .*=> .*/x86_64-linux-gnu/libisol.so.0$' ||
+cache=$(ldconfig -p)
+grep -q 'libisol.so.0 .*=> .*/x86_64-linux-gnu/libisol.so.0$' <<<"$cache" ||
 	fail "ldconfig does not know libisol.so.0"
 [ "$(pkg-config --modversion libisol)" = "$v1" ] || fail "pkg-config libisol is not $v1"
 printf '#include <isol.h>\nint main(void) { return isol_open(0) >= 0; }\n' >"$tmp/use.c"
