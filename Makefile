@@ -141,6 +141,7 @@ endif
 		$(DESTDIR)$(DOCDIR)/examples/modprobe.d/task_isolation.conf
 	install -D -m 644 packaging/modules-load.d/task_isolation.conf \
 		$(DESTDIR)$(DOCDIR)/examples/modules-load.d/task_isolation.conf
+	@[ -n "$(DESTDIR)" ] || [ "$$(id -u)" != 0 ] || ldconfig
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/isolctl $(DESTDIR)$(MANDIR)/man8/isolctl.8 \
@@ -170,6 +171,8 @@ dkms-source:
 	chmod 644 $(DKMS_DEST)/dkms.conf
 
 dkms-install: dkms-source
+	@! dkms status -m $(DKMS_NAME) -v $(VERSION) | grep -q . || \
+		dkms remove -m $(DKMS_NAME) -v $(VERSION) --all
 	dkms add -m $(DKMS_NAME) -v $(VERSION)
 	dkms build -m $(DKMS_NAME) -v $(VERSION)
 	dkms install -m $(DKMS_NAME) -v $(VERSION)

@@ -41,6 +41,7 @@ cc -Wall -Werror -o "$tmp/use" "$tmp/use.c" $(pc --cflags --libs) ||
 readelf -d "$tmp/use" | grep -q 'NEEDED.*\[libisol.so.0\]' || fail "program does not need libisol.so.0"
 LD_LIBRARY_PATH=$root/usr/local/lib ldd "$tmp/use" | grep -q "libisol.so.0 => $root" ||
 	fail "libisol.so.0 does not resolve to the installed library"
+# shellcheck disable=SC2046
 cc -Wall -Werror -static -o "$tmp/use-static" "$tmp/use.c" $(pc --cflags --static) \
 	"$root/usr/local/lib/libisol.a" || fail "static link against libisol.a"
 echo "ok - pkg-config --cflags --libs libisol builds and links a program, shared and static"
