@@ -85,7 +85,8 @@ boot_and_judge() {
 }
 
 run_host_units() {
-	local t name rc
+	local t name rc t0
+	t0=$(date +%s)
 	for t in "$TOP"/tests/unit/*.sh; do
 		[ -e "$t" ] || continue
 		name=$(sed -n 's/^# desc: //p' "$t" | head -n 1)
@@ -98,6 +99,7 @@ run_host_units() {
 			sed 's/^/#   /' "$OUT/unit.out"
 		fi
 	done
+	echo "# host unit tests took $(($(date +%s) - t0))s"
 }
 
 run_kernel() {
