@@ -49,9 +49,9 @@ lib/libisol-prctl.so: lib/libisol-prctl.c lib/isol-prctl.h lib/libisol.c lib/iso
 
 guest-progs: $(GUEST_PROGS)
 
-tests/out/guest-bin/%: tests/guest/progs/%.c lib/libisol.c lib/isol.h
+tests/out/guest-bin/%: tests/guest/progs/%.c tests/guest/common/guest.c tests/guest/common/guest.h lib/libisol.c lib/isol.h
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -o $@ $< lib/libisol.c -lpthread
+	$(CC) $(USER_CFLAGS) -Itests/guest/common -o $@ $< tests/guest/common/guest.c lib/libisol.c -lpthread
 
 check: userspace guest-progs
 	KERNELS="$(KERNELS)" $(HARNESS)/run.sh

@@ -12,12 +12,18 @@
 
 #include <linux/cpumask.h>
 #include <linux/ftrace.h>
+#include <linux/hrtimer.h>
 #include <linux/interrupt.h>
+#include <linux/irq_work.h>
+#include <linux/module.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/smp.h>
+#include <linux/stacktrace.h>
 #include <linux/tick.h>
 #include <linux/tracepoint.h>
 #include <linux/unistd.h>
+#include <asm/trap_pf.h>
 #include "isol.h"
 #include "isol_compat.h"
 
@@ -46,6 +52,7 @@ static void isol_probe_user_exit(void *data, int dummy)
 		return;
 	pc->in_kernel = true;
 	pc->classified = false;
+	isol_account_entry(t, pc);
 }
 
 static void isol_probe_user_enter(void *data, int dummy)
@@ -61,11 +68,12 @@ static void isol_probe_user_enter(void *data, int dummy)
 	if (!pc->classified) {
 		/* No hook saw why the kernel was entered. */
 		pc->classified = true;
-		isol_break_local(t, ISOL_CAUSE_UNKNOWN, 0, NULL,
+		isol_break_local(t, ISOL_CAUSE_UNKNOWN, 0, 0, NULL,
 				 "kernel entry of unknown cause");
 	} else {
 		isol_flush_remote(t);
 	}
+	isol_account_return(t, pc);
 	/*
 	 * The exit work loop has already run: if isolation just ended, a
 	 * self-interrupt makes the task enter again at once, so that the
@@ -90,6 +98,14 @@ static bool isol_syscall_allowed(unsigned int nr, const struct pt_regs *regs)
 	}
 }
 
+/* The function implementing syscall @nr, 0 when not known. */
+static unsigned long isol_syscall_func(unsigned int nr)
+{
+	if (!isol_sym.sys_call_table || nr >= NR_syscalls)
+		return 0;
+	return isol_sym.sys_call_table[nr];
+}
+
 static void notrace isol_ftrace_syscall(unsigned long ip, unsigned long parent_ip,
 					struct ftrace_ops *op,
 					struct ftrace_regs *fregs)
@@ -108,7 +124,8 @@ static void notrace isol_ftrace_syscall(unsigned long ip, unsigned long parent_i
 		regs = (const struct pt_regs *)isol_ftrace_arg(fregs, 0);
 		nr = isol_ftrace_arg(fregs, 1);
 		if (!isol_syscall_allowed(nr, regs))
-			isol_break_local(t, ISOL_CAUSE_SYSCALL, nr, NULL,
+			isol_break_local(t, ISOL_CAUSE_SYSCALL, nr,
+					 isol_syscall_func(nr), NULL,
 					 "syscall %u", nr);
 	}
 	ftrace_test_recursion_unlock(bit);
@@ -120,9 +137,49 @@ static void isol_probe_page_fault(void *data, unsigned long address,
 	struct isol_task *t = isol_entry_owner();
 
 	if (t)
-		isol_break_local(t, ISOL_CAUSE_PAGE_FAULT, address, NULL,
-				 "page fault at 0x%lx (%s)", address,
-				 error_code & 2 ? "write" : "read");
+		isol_break_local(t, ISOL_CAUSE_PAGE_FAULT, address, 0, NULL,
+				 "page fault at 0x%lx (%s%s)", address,
+				 error_code & X86_PF_INSTR ? "exec" :
+				 error_code & X86_PF_WRITE ? "write" : "read",
+				 error_code & X86_PF_PROT ? ", protection" : "");
+}
+
+/*
+ * The callback of the hrtimer this timer interrupt is about to run: the
+ * earliest one queued on this CPU. The interrupt came from user space, so
+ * this CPU holds no hrtimer lock; other CPUs may, briefly.
+ */
+static unsigned long isol_next_hrtimer_func(void)
+{
+	struct hrtimer_cpu_base *cpu_base;
+	struct hrtimer_clock_base *base;
+	unsigned long func = 0;
+	struct timerqueue_node *next;
+	struct hrtimer *timer;
+	ktime_t first = KTIME_MAX, expires;
+	unsigned int i;
+
+	if (!isol_sym.hrtimer_bases)
+		return 0;
+	cpu_base = this_cpu_ptr(isol_sym.hrtimer_bases);
+	raw_spin_lock(&cpu_base->lock);
+	for (i = 0; i < HRTIMER_MAX_CLOCK_BASES; i++) {
+		if (!(cpu_base->active_bases & BIT(i)))
+			continue;
+		base = &cpu_base->clock_base[i];
+		next = timerqueue_getnext(&base->active);
+		if (!next)
+			continue;
+		timer = container_of(next, struct hrtimer, node);
+		/* Expiry in CLOCK_MONOTONIC, comparable across bases. */
+		expires = ktime_sub(hrtimer_get_expires(timer), base->offset);
+		if (expires < first) {
+			first = expires;
+			func = (unsigned long)timer->function;
+		}
+	}
+	raw_spin_unlock(&cpu_base->lock);
+	return func;
 }
 
 static void isol_probe_timer(void *data, int vector)
@@ -130,7 +187,8 @@ static void isol_probe_timer(void *data, int vector)
 	struct isol_task *t = isol_entry_owner();
 
 	if (t)
-		isol_break_local(t, ISOL_CAUSE_TIMER, vector, NULL,
+		isol_break_local(t, ISOL_CAUSE_TIMER, vector,
+				 isol_next_hrtimer_func(), NULL,
 				 "timer interrupt");
 }
 
@@ -158,10 +216,10 @@ static void isol_break_ipi(struct isol_task *t, u32 cause, int vector,
 	struct isol_remote r;
 
 	if (isol_take_sender(&r))
-		isol_break_local(t, cause, vector, &r, "%s from CPU %d (%s[%d])",
+		isol_break_local(t, cause, vector, 0, &r, "%s from CPU %d (%s[%d])",
 				 what, r.sender_cpu, r.sender_comm, r.sender_pid);
 	else
-		isol_break_local(t, cause, vector, NULL, "%s", what);
+		isol_break_local(t, cause, vector, 0, NULL, "%s", what);
 }
 
 static void isol_probe_call_function(void *data, int vector)
@@ -185,7 +243,7 @@ static void isol_probe_irq_work(void *data, int vector)
 	struct isol_task *t = isol_entry_owner();
 
 	if (t)
-		isol_break_local(t, ISOL_CAUSE_IPI_IRQ_WORK, vector, NULL,
+		isol_break_local(t, ISOL_CAUSE_IPI_IRQ_WORK, vector, 0, NULL,
 				 "irq_work IPI");
 }
 
@@ -194,7 +252,7 @@ static void isol_probe_vector(void *data, int vector)
 	struct isol_task *t = isol_entry_owner();
 
 	if (t)
-		isol_break_local(t, ISOL_CAUSE_VECTOR, vector, NULL,
+		isol_break_local(t, ISOL_CAUSE_VECTOR, vector, 0, NULL,
 				 "interrupt vector 0x%x", vector);
 }
 
@@ -203,8 +261,9 @@ static void isol_probe_irq(void *data, int irq, struct irqaction *action)
 	struct isol_task *t = isol_entry_owner();
 
 	if (t)
-		isol_break_local(t, ISOL_CAUSE_IRQ, irq, NULL, "irq %d (%s)", irq,
-				 action->name ?: "?");
+		isol_break_local(t, ISOL_CAUSE_IRQ, irq,
+				 (unsigned long)action->handler, NULL,
+				 "irq %d (%s)", irq, action->name ?: "?");
 }
 
 /*
@@ -217,7 +276,7 @@ static void isol_probe_signal(void *data, int sig, struct kernel_siginfo *info,
 	struct isol_task *t = isol_entry_owner();
 
 	if (t)
-		isol_break_local(t, ISOL_CAUSE_EXCEPTION, sig, NULL,
+		isol_break_local(t, ISOL_CAUSE_EXCEPTION, sig, 0, NULL,
 				 "exception (signal %d)", sig);
 }
 
@@ -227,6 +286,22 @@ static void isol_remote_from_current(struct isol_remote *r)
 	r->sender_cpu = smp_processor_id();
 	r->sender_pid = task_pid_nr(current);
 	strscpy(r->sender_comm, current->comm, sizeof(r->sender_comm));
+}
+
+/*
+ * The kernel stack of the current task, without the module's own frames.
+ * Runs only when the target is isolated, where the break costs more.
+ */
+static void isol_save_stack(struct isol_remote *r)
+{
+	unsigned long entries[ISOL_STACK_DEPTH + 4];
+	unsigned int nr, skip = 0;
+
+	nr = stack_trace_save(entries, ARRAY_SIZE(entries), 0);
+	while (skip < nr && within_module(entries[skip], THIS_MODULE))
+		skip++;
+	r->nr_stack = min_t(unsigned int, nr - skip, ISOL_STACK_DEPTH);
+	memcpy(r->stack, entries + skip, r->nr_stack * sizeof(r->stack[0]));
 }
 
 /* Runs under the runqueue lock: record, and defer everything else. */
@@ -242,6 +317,7 @@ static void isol_probe_sched_switch(void *data, bool preempt,
 	if (!t || t->task != prev || !pc->in_kernel || pc->classified)
 		return;
 	pc->classified = true;
+	pc->entry_cause = ISOL_CAUSE_PREEMPTED;
 	isol_remote_from_current(&r);
 	r.sender_pid = task_pid_nr(next);
 	strscpy(r.sender_comm, next->comm, sizeof(r.sender_comm));
@@ -261,6 +337,7 @@ static void isol_probe_migrate(void *data, struct task_struct *p, int dest_cpu)
 		return;
 	isol_remote_from_current(&r);
 	/* A CPU going down is deactivated before its tasks are pushed off. */
+	isol_save_stack(&r);
 	if (!cpu_active(t->cpu))
 		isol_record_break(t, ISOL_CAUSE_CPU_OFFLINE, dest_cpu, &r,
 				  "CPU %d going offline", t->cpu);
@@ -309,13 +386,14 @@ static void notrace isol_ftrace_affinity(unsigned long ip, unsigned long parent_
 	t = rcu_dereference_sched(pc->owner);
 	if (t && t->task == p && p != current) {
 		isol_remote_from_current(&r);
+		isol_save_stack(&r);
 		isol_break_deferred(t, ISOL_CAUSE_AFFINITY, 0, &r);
 	}
 	ftrace_test_recursion_unlock(bit);
 }
 
-/* Note the calling CPU and task as the sender of an IPI to @cpu. */
-static void isol_note_sender(int cpu)
+/* Note the calling CPU and task, what it sends and its stack, for @cpu. */
+static void isol_note_sender(int cpu, unsigned long func)
 {
 	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, cpu);
 	unsigned long flags;
@@ -324,12 +402,68 @@ static void isol_note_sender(int cpu)
 		return;
 	raw_spin_lock_irqsave(&pc->sender_lock, flags);
 	isol_remote_from_current(&pc->sender);
+	pc->sender.func = func;
+	isol_save_stack(&pc->sender);
 	pc->sender_set = true;
 	raw_spin_unlock_irqrestore(&pc->sender_lock, flags);
 }
 
-/* An IPI sender taking the target CPU as its first argument. */
-static void notrace isol_ftrace_ipi_cpu(unsigned long ip, unsigned long parent_ip,
+/* What a queued call-single entry will run on the target CPU. */
+static unsigned long isol_csd_func(struct llist_node *node)
+{
+	call_single_data_t *csd = container_of(node, call_single_data_t,
+					       node.llist);
+
+	switch (csd->node.u_flags & CSD_FLAG_TYPE_MASK) {
+	case CSD_TYPE_TTWU:
+		return isol_sym.sched_ttwu_pending;
+	case CSD_TYPE_IRQ_WORK:
+		return (unsigned long)container_of(node, struct irq_work,
+						   node.llist)->func;
+	default:
+		return (unsigned long)csd->func;
+	}
+}
+
+/* __smp_call_single_queue(cpu, node): call-single work queued for a CPU. */
+static void notrace isol_ftrace_csd_queue(unsigned long ip,
+					  unsigned long parent_ip,
+					  struct ftrace_ops *op,
+					  struct ftrace_regs *fregs)
+{
+	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
+
+	if (bit < 0)
+		return;
+	isol_note_sender((int)isol_ftrace_arg(fregs, 0),
+			 isol_csd_func((struct llist_node *)
+				       isol_ftrace_arg(fregs, 1)));
+	ftrace_test_recursion_unlock(bit);
+}
+
+/* smp_call_function_many_cond(mask, func, ...): only nohz_full CPUs matter. */
+static void notrace isol_ftrace_call_many(unsigned long ip,
+					  unsigned long parent_ip,
+					  struct ftrace_ops *op,
+					  struct ftrace_regs *fregs)
+{
+	const struct cpumask *mask;
+	unsigned long func;
+	int bit, cpu;
+
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (bit < 0)
+		return;
+	mask = (const struct cpumask *)isol_ftrace_arg(fregs, 0);
+	func = isol_ftrace_arg(fregs, 1);
+	for_each_cpu_and(cpu, mask, tick_nohz_full_mask)
+		isol_note_sender(cpu, func);
+	ftrace_test_recursion_unlock(bit);
+}
+
+/* native_smp_send_reschedule(cpu) */
+static void notrace isol_ftrace_resched(unsigned long ip,
+					unsigned long parent_ip,
 					struct ftrace_ops *op,
 					struct ftrace_regs *fregs)
 {
@@ -337,25 +471,27 @@ static void notrace isol_ftrace_ipi_cpu(unsigned long ip, unsigned long parent_i
 
 	if (bit < 0)
 		return;
-	isol_note_sender((int)isol_ftrace_arg(fregs, 0));
+	isol_note_sender((int)isol_ftrace_arg(fregs, 0), 0);
 	ftrace_test_recursion_unlock(bit);
 }
 
-/* An IPI sender taking a CPU mask; only nohz_full CPUs can matter. */
-static void notrace isol_ftrace_ipi_mask(unsigned long ip, unsigned long parent_ip,
-					 struct ftrace_ops *op,
-					 struct ftrace_regs *fregs)
+/* csd:csd_queue_cpu, where the kernel has it: every call-single queueing. */
+static void isol_probe_csd_queue(void *data, const unsigned int cpu,
+				 unsigned long callsite, smp_call_func_t func,
+				 call_single_data_t *csd)
 {
-	const struct cpumask *mask;
-	int bit, cpu;
+	isol_note_sender(cpu, (unsigned long)func);
+}
 
-	bit = ftrace_test_recursion_trylock(ip, parent_ip);
-	if (bit < 0)
-		return;
-	mask = (const struct cpumask *)isol_ftrace_arg(fregs, 0);
-	for_each_cpu_and(cpu, mask, tick_nohz_full_mask)
-		isol_note_sender(cpu);
-	ftrace_test_recursion_unlock(bit);
+/*
+ * ipi:ipi_send_cpu, where the kernel has it. A reschedule IPI has no
+ * callback; the others were noted, with their function, when queued.
+ */
+static void isol_probe_ipi_send_cpu(void *data, const unsigned int cpu,
+				    unsigned long callsite, void *callback)
+{
+	if (!callback)
+		isol_note_sender(cpu, 0);
 }
 
 static void isol_probe_tick_stop(void *data, int success, int dependency)
@@ -373,10 +509,12 @@ struct isol_hook {
 	const char *target;		/* tracepoint or function name */
 	enum isol_hook_kind kind;
 	bool essential;
+	const char *unless;		/* not needed when this hook exists */
 	void *probe;
 	struct tracepoint *tp;		/* resolved at load */
 	struct ftrace_ops ops;
 	bool available;
+	bool unused;			/* available, but @unless is too */
 	bool registered;
 };
 
@@ -385,6 +523,9 @@ struct isol_hook {
 	  .essential = ess, .probe = fn }
 #define ISOL_FT(ev, name, fn, ess) \
 	{ .event = ev, .target = name, .kind = ISOL_FTRACE, .essential = ess, \
+	  .ops = { .func = fn } }
+#define ISOL_FT_UNLESS(ev, name, fn, other) \
+	{ .event = ev, .target = name, .kind = ISOL_FTRACE, .unless = other, \
 	  .ops = { .func = fn } }
 
 static struct isol_hook isol_hooks[] = {
@@ -414,12 +555,14 @@ static struct isol_hook isol_hooks[] = {
 	ISOL_TP("exec", "sched_process_exec", isol_probe_exec, true),
 	ISOL_FT("affinity change", "set_cpus_allowed_common", isol_ftrace_affinity,
 		true),
-	ISOL_FT("IPI sender", "native_smp_send_reschedule", isol_ftrace_ipi_cpu,
-		false),
-	ISOL_FT("IPI sender", "native_send_call_func_single_ipi",
-		isol_ftrace_ipi_cpu, false),
-	ISOL_FT("IPI sender", "native_send_call_func_ipi", isol_ftrace_ipi_mask,
-		false),
+	ISOL_TP("IPI sender", "csd_queue_cpu", isol_probe_csd_queue, false),
+	ISOL_FT_UNLESS("IPI sender", "__smp_call_single_queue",
+		       isol_ftrace_csd_queue, "csd_queue_cpu"),
+	ISOL_FT_UNLESS("IPI sender", "smp_call_function_many_cond",
+		       isol_ftrace_call_many, "csd_queue_cpu"),
+	ISOL_TP("IPI sender", "ipi_send_cpu", isol_probe_ipi_send_cpu, false),
+	ISOL_FT_UNLESS("IPI sender", "native_smp_send_reschedule",
+		       isol_ftrace_resched, "ipi_send_cpu"),
 	ISOL_TP("tick dependency", "tick_stop", isol_probe_tick_stop, false),
 };
 
@@ -449,7 +592,7 @@ static int isol_hook_register(struct isol_hook *h)
 {
 	int ret;
 
-	if (!h->available)
+	if (!h->available || h->unused)
 		return 0;
 	if (h->kind == ISOL_TRACEPOINT)
 		ret = tracepoint_probe_register(h->tp, h->probe, NULL);
@@ -510,8 +653,19 @@ ssize_t isol_hooks_show(char *buf)
 				     h->kind == ISOL_TRACEPOINT ? "tracepoint" : "ftrace",
 				     h->target,
 				     !h->available ? "missing" :
+				     h->unused ? "unused" :
 				     h->registered ? "armed" : "ready");
 	return len;
+}
+
+static bool isol_hook_available(const char *target)
+{
+	const struct isol_hook *h;
+
+	for (h = isol_hooks; h < isol_hooks + ARRAY_SIZE(isol_hooks); h++)
+		if (!strcmp(h->target, target))
+			return h->available;
+	return false;
 }
 
 /*
@@ -543,6 +697,9 @@ int isol_hooks_init(void)
 			goto fail;
 		}
 	}
+	for (h = isol_hooks; h < isol_hooks + ARRAY_SIZE(isol_hooks); h++)
+		h->unused = h->available && h->unless &&
+			    isol_hook_available(h->unless);
 	return 0;
 fail:
 	for (h = isol_hooks; h < isol_hooks + ARRAY_SIZE(isol_hooks); h++)

@@ -30,21 +30,49 @@
 #include <linux/workqueue.h>
 #include <uapi/linux/task_isolation.h>
 
+struct device;
 struct file;
+struct hrtimer_cpu_base;
+struct poll_table_struct;
 struct task_struct;
+struct vm_area_struct;
+
+struct isol_status;
 
 /* One open of /dev/task_isolation. */
 struct isol_file {
 	struct mutex lock;		/* protects tasks */
 	struct list_head tasks;		/* struct isol_task, one per thread */
+	u64 mon_next;			/* monitor: next sequence to read */
+	struct page *status_page;	/* mmap()able status of status_owner */
+	struct isol_status *status;
+	raw_spinlock_t status_lock;	/* serialises status writers */
+	struct isol_task *status_owner;	/* last thread to arm; status_lock */
 };
 
-/* A remote break waiting to be reported by the isolated CPU. */
+/*
+ * Who caused a remote break: the sending CPU and task, what it sent (an
+ * IPI function, 0 when not known) and its kernel stack when it sent.
+ */
 struct isol_remote {
 	u32 cause;
 	int sender_cpu;
 	pid_t sender_pid;
 	char sender_comm[ISOL_COMM_LEN];
+	unsigned long func;
+	unsigned int nr_stack;
+	unsigned long stack[ISOL_STACK_DEPTH];
+};
+
+/*
+ * A break as the module keeps it: kernel addresses stay raw here and are
+ * turned into symbol names only when copied to user space.
+ */
+struct isol_krec {
+	struct isol_break b;
+	unsigned long func;		/* what ran or was sent, 0 if unknown */
+	unsigned int nr_stack;
+	unsigned long stack[ISOL_STACK_DEPTH];
 };
 
 struct isol_task {
@@ -53,6 +81,8 @@ struct isol_task {
 	struct isol_file *ifile;
 	struct file *file;		/* held from publish to cleanup */
 	struct pid *pid;		/* the thread, for lookups after it ends */
+	pid_t status_pid;		/* its id as it sees itself */
+	char comm[ISOL_COMM_LEN];	/* its name when it armed isolation */
 	struct task_struct *task;	/* valid while isolated */
 	int cpu;
 	u32 mode;
@@ -65,7 +95,11 @@ struct isol_task {
 	raw_spinlock_t lock;		/* protects the fields below */
 	u64 nr_breaks;
 	u64 nr_by_cause[ISOL_NR_CAUSES];
-	struct isol_break last;
+	u64 ns_by_cause[ISOL_NR_CAUSES];
+	u64 enabled_ns;			/* CLOCK_MONOTONIC */
+	u64 ended_ns;
+	u64 max_quiet_ns;
+	struct isol_krec last;
 	bool signal_due;		/* strict: send the signal on return */
 	bool log_due;			/* last break not logged yet */
 	bool remote_due;		/* remote holds a break to report */
@@ -81,8 +115,13 @@ struct isol_task {
 struct isol_cpu {
 	struct isol_task __rcu *owner;
 	struct isol_task *claim;	/* enabling, not yet isolated; isol_mutex */
+	/* The current or last owner, referenced, for sysfs; isol_mutex. */
+	struct isol_task *last;
 	bool in_kernel;			/* owner entered the kernel from user */
 	bool classified;		/* that entry's cause is known */
+	u32 entry_cause;		/* enum isol_cause of that entry */
+	u64 entry_clock;		/* local_clock() at that entry */
+	u64 return_clock;		/* local_clock() at the last return */
 	u32 tick_dep;			/* tick_stop dependencies seen (quiesce) */
 	raw_spinlock_t sender_lock;	/* protects sender, sender_set */
 	struct isol_remote sender;	/* last CPU to send this CPU an IPI */
@@ -105,13 +144,43 @@ void isol_record_break(struct isol_task *t, u32 cause, u64 detail,
 		       const struct isol_remote *remote, const char *fmt, ...)
 	__printf(5, 6);
 void isol_break_local(struct isol_task *t, u32 cause, u64 detail,
-		      const struct isol_remote *sender, const char *fmt, ...)
-	__printf(5, 6);
+		      unsigned long func, const struct isol_remote *sender,
+		      const char *fmt, ...)
+	__printf(6, 7);
+void isol_account_entry(struct isol_task *t, struct isol_cpu *pc);
+void isol_account_return(struct isol_task *t, struct isol_cpu *pc);
+void isol_tasks_exit(void);
 void isol_break_deferred(struct isol_task *t, u32 cause, u64 detail,
 			 const struct isol_remote *remote);
 bool isol_task_end(struct isol_task *t, u32 end_cause);
 void isol_end_deferred(struct isol_task *t, u32 end_cause);
 void isol_flush_remote(struct isol_task *t);
+
+/* isol_monitor.c: the stream of break records read from the device */
+int isol_monitor_init(void);
+void isol_monitor_exit(void);
+void isol_monitor_push(const struct isol_krec *r);
+void isol_monitor_wake(void);
+void isol_monitor_open(struct isol_file *ifile);
+ssize_t isol_monitor_read(struct file *file, char __user *buf, size_t count);
+__poll_t isol_monitor_poll(struct file *file, struct poll_table_struct *wait);
+void isol_format_record(struct isol_record *out, const struct isol_krec *r);
+void isol_symbol(char *buf, unsigned long addr, bool offset);
+pid_t isol_pid_for_reader(pid_t nr);
+
+/* isol_status.c: the status page */
+int isol_status_alloc(struct isol_file *ifile);
+void isol_status_free(struct isol_file *ifile);
+int isol_status_mmap(struct file *file, struct vm_area_struct *vma);
+void isol_status_update(struct isol_task *t);
+
+/* isol_sysfs.c: per-CPU statistics */
+int isol_sysfs_init(struct device *dev);
+void isol_sysfs_exit(void);
+const char *isol_cause_name(u32 cause);
+
+/* isol_trace.c */
+void isol_trace_break(const struct isol_krec *r);
 
 /* hooks.c */
 int isol_hooks_init(void);
@@ -131,6 +200,10 @@ struct isol_symbols {
 	int (*refresh_cpu_vm_stats)(bool do_pagesets);
 	bool (*tick_nohz_tick_stopped_cpu)(int cpu);
 	struct delayed_work __percpu *vmstat_work;
+	/* Optional: without them, breaks are named less precisely. */
+	const unsigned long *sys_call_table;
+	struct hrtimer_cpu_base __percpu *hrtimer_bases;
+	unsigned long sched_ttwu_pending;
 };
 
 extern struct isol_symbols isol_sym;

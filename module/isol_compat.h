@@ -8,6 +8,7 @@
 #define _ISOL_COMPAT_H
 
 #include <linux/ftrace.h>
+#include <linux/mm.h>
 #include <linux/ptrace.h>
 
 /* Argument @n of the traced function, from an ftrace callback. */
@@ -16,6 +17,15 @@
 #else
 /* Older x86: struct ftrace_regs wraps the pt_regs the trampoline saved. */
 #define isol_ftrace_arg(fregs, n) regs_get_kernel_argument(&(fregs)->regs, n)
+#endif
+
+/* vm_flags got its own setters in 6.3; Kbuild probes for them. */
+#ifdef ISOL_HAVE_VM_FLAGS_SET
+#define isol_vm_flags_set(vma, flags)	vm_flags_set(vma, flags)
+#define isol_vm_flags_clear(vma, flags)	vm_flags_clear(vma, flags)
+#else
+#define isol_vm_flags_set(vma, flags)	((vma)->vm_flags |= (flags))
+#define isol_vm_flags_clear(vma, flags)	((vma)->vm_flags &= ~(flags))
 #endif
 
 #endif /* _ISOL_COMPAT_H */

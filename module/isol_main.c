@@ -77,7 +77,9 @@ static long isol_ioctl_get_info(void __user *arg)
 	info.nr_cpu_ids = nr_cpu_ids;
 	info.nr_isolated = atomic_read(&isol_nr_isolated);
 	info.features = ISOL_FEAT_STRICT | ISOL_FEAT_LOG_ONLY |
-			ISOL_FEAT_KEEP_ON_EXEC | ISOL_FEAT_QUIESCE;
+			ISOL_FEAT_KEEP_ON_EXEC | ISOL_FEAT_QUIESCE |
+			ISOL_FEAT_MONITOR | ISOL_FEAT_STATUS_PAGE |
+			ISOL_FEAT_TIMING;
 	return isol_copy_out(arg, &info, sizeof(info));
 }
 
@@ -149,8 +151,13 @@ static int isol_open(struct inode *inode, struct file *file)
 
 	if (!ifile)
 		return -ENOMEM;
+	if (isol_status_alloc(ifile)) {
+		kfree(ifile);
+		return -ENOMEM;
+	}
 	mutex_init(&ifile->lock);
 	INIT_LIST_HEAD(&ifile->tasks);
+	isol_monitor_open(ifile);
 	file->private_data = ifile;
 	return 0;
 }
@@ -160,15 +167,25 @@ static int isol_release(struct inode *inode, struct file *file)
 	struct isol_file *ifile = file->private_data;
 
 	isol_file_release(ifile);
+	isol_status_free(ifile);
 	mutex_destroy(&ifile->lock);
 	kfree(ifile);
 	return 0;
+}
+
+static ssize_t isol_read(struct file *file, char __user *buf, size_t count,
+			 loff_t *ppos)
+{
+	return isol_monitor_read(file, buf, count);
 }
 
 static const struct file_operations isol_fops = {
 	.owner = THIS_MODULE,
 	.open = isol_open,
 	.release = isol_release,
+	.read = isol_read,
+	.poll = isol_monitor_poll,
+	.mmap = isol_status_mmap,
 	.unlocked_ioctl = isol_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
@@ -236,19 +253,29 @@ static int __init isol_init(void)
 	isol_wq = alloc_workqueue("task_isolation", WQ_UNBOUND, 0);
 	if (!isol_wq)
 		return -ENOMEM;
-	ret = isol_hooks_init();
+	ret = isol_monitor_init();
 	if (ret)
 		goto err_wq;
+	ret = isol_hooks_init();
+	if (ret)
+		goto err_monitor;
 	ret = misc_register(&isol_misc);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", isol_misc.name, ret);
 		goto err_hooks;
 	}
+	ret = isol_sysfs_init(isol_misc.this_device);
+	if (ret)
+		goto err_misc;
 	isol_report_cpus();
 	return 0;
 
+err_misc:
+	misc_deregister(&isol_misc);
 err_hooks:
 	isol_hooks_exit();
+err_monitor:
+	isol_monitor_exit();
 err_wq:
 	destroy_workqueue(isol_wq);
 	return ret;
@@ -256,11 +283,14 @@ err_wq:
 
 static void __exit isol_exit(void)
 {
+	isol_sysfs_exit();
 	misc_deregister(&isol_misc);
 	isol_hooks_exit();
+	isol_tasks_exit();
 	/* Records freed through the workqueue are gone after this. */
 	destroy_workqueue(isol_wq);
 	rcu_barrier();
+	isol_monitor_exit();
 }
 
 module_init(isol_init);

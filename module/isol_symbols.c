@@ -3,7 +3,8 @@
  * Kernel functions and data the module needs but the kernel does not
  * export. They are looked up once, at load time, through kallsyms; the
  * lookup function itself is found with a kprobe, as it is not exported
- * either. A missing symbol fails the load with a message naming it.
+ * either. A missing essential symbol fails the load with a message
+ * naming it; a missing optional one only makes break records less precise.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -63,5 +64,12 @@ int isol_symbols_init(void)
 				   &isol_sym.tick_nohz_tick_stopped_cpu);
 	if (!ret)
 		ret = isol_resolve(lookup, "vmstat_work", &isol_sym.vmstat_work);
-	return ret;
+	if (ret)
+		return ret;
+	/* Optional: they only name what a break ran. */
+	isol_sym.sys_call_table = (const unsigned long *)lookup("sys_call_table");
+	isol_sym.hrtimer_bases = (struct hrtimer_cpu_base __percpu *)
+				 lookup("hrtimer_bases");
+	isol_sym.sched_ttwu_pending = lookup("sched_ttwu_pending");
+	return 0;
 }

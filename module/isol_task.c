@@ -12,16 +12,19 @@
 #include <linux/fs.h>
 #include <linux/moduleparam.h>
 #include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/sched/clock.h>
 #include <linux/string.h>
 #include <linux/tick.h>
 #include <linux/timekeeping.h>
 #include "isol.h"
+#include "isol_trace.h"
 
 DEFINE_PER_CPU(struct isol_cpu, isol_cpus);
 /* Serialises enable, disable, cleanup and hook (un)registration. */
@@ -108,6 +111,26 @@ static void isol_cleanup_work(struct work_struct *work)
 }
 
 /*
+ * The entry that ended isolation gets no return the hooks see (the CPU
+ * slot is empty by then): charge it up to now. The CPU cannot be claimed
+ * by another task before isol_cleanup().
+ */
+static void isol_account_end(struct isol_task *t)
+{
+	struct isol_cpu *pc;
+
+	preempt_disable();
+	pc = this_cpu_ptr(&isol_cpus);
+	if (smp_processor_id() == t->cpu && pc->in_kernel) {
+		raw_spin_lock_irq(&t->lock);
+		t->ns_by_cause[pc->entry_cause] += local_clock() - pc->entry_clock;
+		raw_spin_unlock_irq(&t->lock);
+		pc->in_kernel = false;
+	}
+	preempt_enable();
+}
+
+/*
  * Runs in the isolated task's own context when it next returns to user
  * space (or exits): sends the strict-mode signal, quiesces the CPU again in
  * log-only mode, or cleans up after isolation ended.
@@ -124,16 +147,19 @@ static void isol_twork_fn(struct callback_head *head)
 	t->signal_due = false;
 	log_due = t->log_due;
 	t->log_due = false;
-	last = t->last;
+	last = t->last.b;
 	raw_spin_unlock_irq(&t->lock);
 
 	if (log_due)
 		isol_log_break(&last);
+	isol_monitor_wake();
 
-	if (atomic_read(&t->state) == ISOL_STATE_ISOLATED)
+	if (atomic_read(&t->state) == ISOL_STATE_ISOLATED) {
 		isol_quiesce_again();
-	else
+	} else {
+		isol_account_end(t);
 		isol_cleanup(t);
+	}
 	if (signal_due)
 		send_sig_info(t->signal, SEND_SIG_PRIV, current);
 	isol_task_put(t);
@@ -172,20 +198,26 @@ bool isol_task_end(struct isol_task *t, u32 end_cause)
 	/* Claiming end_cause decides the one caller that ends isolation. */
 	if (cmpxchg(&t->end_cause, ISOL_END_NONE, end_cause) != ISOL_END_NONE)
 		return false;
+	WRITE_ONCE(t->ended_ns, ktime_get_ns());
 	/* Pairs with the acquire in isol_get_state(): end_cause is seen first. */
 	atomic_set_release(&t->state, ISOL_STATE_ENDED);
 	/* Hooks stop seeing t; isol_cleanup() waits for those that did. */
 	RCU_INIT_POINTER(pc->owner, NULL);
 	atomic_dec(&isol_nr_isolated);
+	isol_status_update(t);
+	trace_isol_exit(t->cpu, pid_nr(t->pid), end_cause, READ_ONCE(t->nr_breaks));
 	return true;
 }
 
-static __printf(6, 0)
-void isol_fill_break(struct isol_task *t, struct isol_break *b, u32 cause,
-		     u64 detail, const struct isol_remote *remote,
-		     const char *fmt, va_list args)
+static __printf(7, 0)
+void isol_fill_break(struct isol_task *t, struct isol_krec *r, u32 cause,
+		     u64 detail, unsigned long func,
+		     const struct isol_remote *remote, const char *fmt,
+		     va_list args)
 {
-	memset(b, 0, sizeof(*b));
+	struct isol_break *b = &r->b;
+
+	memset(r, 0, sizeof(*r));
 	b->time_ns = ktime_get_ns();
 	b->cause = cause;
 	b->cpu = t->cpu;
@@ -194,34 +226,45 @@ void isol_fill_break(struct isol_task *t, struct isol_break *b, u32 cause,
 	/* Unlocked copy, as tracepoints do: at worst a torn name. */
 	strscpy(b->comm, t->task->comm, sizeof(b->comm));
 	b->sender_cpu = -1;
+	r->func = func;
 	if (remote) {
 		b->sender_cpu = remote->sender_cpu;
 		b->sender_pid = remote->sender_pid;
 		memcpy(b->sender_comm, remote->sender_comm, sizeof(b->sender_comm));
+		if (remote->func)
+			r->func = remote->func;
+		r->nr_stack = remote->nr_stack;
+		memcpy(r->stack, remote->stack,
+		       remote->nr_stack * sizeof(r->stack[0]));
 	}
 	vsnprintf(b->desc, sizeof(b->desc), fmt, args);
 }
 
 /*
- * @can_log is false under scheduler locks, where printk could deadlock;
- * the task work logs the break instead.
+ * @can_log is false under scheduler locks, where printk or waking a
+ * reader could deadlock; the task work does both instead.
  */
-static void isol_store_break(struct isol_task *t, const struct isol_break *b,
+static void isol_store_break(struct isol_task *t, const struct isol_krec *r,
 			     bool can_log)
 {
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&t->lock, flags);
 	t->nr_breaks++;
-	t->nr_by_cause[b->cause]++;
-	t->last = *b;
+	t->nr_by_cause[r->b.cause]++;
+	t->last = *r;
 	t->log_due = !can_log;
 	if (t->mode == ISOL_MODE_STRICT)
 		t->signal_due = true;
 	raw_spin_unlock_irqrestore(&t->lock, flags);
 
-	if (can_log)
-		isol_log_break(b);
+	isol_status_update(t);
+	isol_monitor_push(r);
+	isol_trace_break(r);
+	if (can_log) {
+		isol_log_break(&r->b);
+		isol_monitor_wake();
+	}
 	if (t->mode == ISOL_MODE_STRICT)
 		isol_task_end(t, ISOL_END_BREAK);
 }
@@ -229,13 +272,13 @@ static void isol_store_break(struct isol_task *t, const struct isol_break *b,
 void isol_record_break(struct isol_task *t, u32 cause, u64 detail,
 		       const struct isol_remote *remote, const char *fmt, ...)
 {
-	struct isol_break b;
+	struct isol_krec r;
 	va_list args;
 
 	va_start(args, fmt);
-	isol_fill_break(t, &b, cause, detail, remote, fmt, args);
+	isol_fill_break(t, &r, cause, detail, 0, remote, fmt, args);
 	va_end(args);
-	isol_store_break(t, &b, false);
+	isol_store_break(t, &r, false);
 }
 
 /*
@@ -245,11 +288,12 @@ void isol_record_break(struct isol_task *t, u32 cause, u64 detail,
  * precedence: it is what caused the entry.
  */
 void isol_break_local(struct isol_task *t, u32 cause, u64 detail,
-		      const struct isol_remote *sender, const char *fmt, ...)
+		      unsigned long func, const struct isol_remote *sender,
+		      const char *fmt, ...)
 {
 	struct isol_remote remote;
 	unsigned long flags;
-	struct isol_break b;
+	struct isol_krec r;
 	bool remote_due;
 	va_list args;
 
@@ -261,6 +305,7 @@ void isol_break_local(struct isol_task *t, u32 cause, u64 detail,
 	}
 	raw_spin_unlock_irqrestore(&t->lock, flags);
 
+	this_cpu_write(isol_cpus.entry_cause, remote_due ? remote.cause : cause);
 	if (remote_due) {
 		isol_record_break(t, remote.cause, 0, &remote,
 				  "%s by %s[%d] on CPU %d",
@@ -270,9 +315,9 @@ void isol_break_local(struct isol_task *t, u32 cause, u64 detail,
 				  remote.sender_cpu);
 	} else {
 		va_start(args, fmt);
-		isol_fill_break(t, &b, cause, detail, sender, fmt, args);
+		isol_fill_break(t, &r, cause, detail, func, sender, fmt, args);
 		va_end(args);
-		isol_store_break(t, &b, true);
+		isol_store_break(t, &r, true);
 	}
 	isol_queue_twork(t);
 }
@@ -307,7 +352,8 @@ void isol_end_deferred(struct isol_task *t, u32 end_cause)
 void isol_flush_remote(struct isol_task *t)
 {
 	if (READ_ONCE(t->remote_due))
-		isol_break_local(t, ISOL_CAUSE_UNKNOWN, 0, NULL, "remote event");
+		isol_break_local(t, ISOL_CAUSE_UNKNOWN, 0, 0, NULL,
+				 "remote event");
 }
 
 /* The calling task's record if it is isolated on its current CPU. */
@@ -374,6 +420,8 @@ static struct isol_task *isol_task_alloc(struct file *file,
 	atomic_set(&t->state, ISOL_STATE_OFF);
 	t->ifile = file->private_data;
 	t->pid = get_task_pid(current, PIDTYPE_PID);
+	t->status_pid = task_pid_vnr(current);
+	get_task_comm(t->comm, current);
 	t->cpu = cpu;
 	t->mode = req->mode;
 	t->flags = req->flags;
@@ -434,9 +482,13 @@ static bool isol_publish(struct isol_task *t, struct file *file)
 	quiet = isol_cpu_quiet_now(t);
 	if (quiet) {
 		t->file = get_file(file);
+		t->enabled_ns = ktime_get_ns();
 		/* This very syscall is the entry in progress, and allowed. */
 		pc->in_kernel = true;
 		pc->classified = true;
+		pc->entry_cause = ISOL_CAUSE_NONE;
+		pc->entry_clock = local_clock();
+		pc->return_clock = pc->entry_clock;
 		atomic_set(&t->state, ISOL_STATE_ISOLATED);
 		atomic_inc(&isol_nr_isolated);
 		/* Orders t's fields before hooks can find t. */
@@ -446,10 +498,15 @@ static bool isol_publish(struct isol_task *t, struct file *file)
 	return quiet;
 }
 
-/* Replace the thread's previous record in the file with @t. */
+/*
+ * Replace the thread's previous record in the file with @t, and make @t
+ * the one the file's status page and the CPU's statistics describe.
+ */
 static void isol_file_attach(struct isol_file *ifile, struct isol_task *t)
 {
-	struct isol_task *old;
+	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
+	struct isol_task *old, *old_last;
+	unsigned long flags;
 
 	mutex_lock(&ifile->lock);
 	old = isol_file_find(ifile, t->pid);
@@ -459,6 +516,61 @@ static void isol_file_attach(struct isol_file *ifile, struct isol_task *t)
 	mutex_unlock(&ifile->lock);
 	if (old)
 		isol_task_put(old);
+
+	raw_spin_lock_irqsave(&ifile->status_lock, flags);
+	ifile->status_owner = t;
+	raw_spin_unlock_irqrestore(&ifile->status_lock, flags);
+	isol_status_update(t);
+
+	kref_get(&t->ref);
+	mutex_lock(&isol_mutex);
+	old_last = pc->last;
+	pc->last = t;
+	mutex_unlock(&isol_mutex);
+	if (old_last)
+		isol_task_put(old_last);
+}
+
+/* Drop the records kept for the per-CPU statistics. Module unload. */
+void isol_tasks_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, cpu);
+
+		if (pc->last)
+			isol_task_put(pc->last);
+		pc->last = NULL;
+	}
+}
+
+/*
+ * The isolated task entered the kernel from user space: the stretch it
+ * ran undisturbed ends here. On its CPU, interrupts disabled.
+ */
+void isol_account_entry(struct isol_task *t, struct isol_cpu *pc)
+{
+	u64 now = local_clock();
+
+	pc->entry_clock = now;
+	pc->entry_cause = ISOL_CAUSE_NONE;
+	if (now - pc->return_clock > READ_ONCE(t->max_quiet_ns))
+		WRITE_ONCE(t->max_quiet_ns, now - pc->return_clock);
+}
+
+/*
+ * The isolated task returns to user space: charge the time since it
+ * entered to the entry's cause. On its CPU, interrupts disabled.
+ */
+void isol_account_return(struct isol_task *t, struct isol_cpu *pc)
+{
+	u64 now = local_clock();
+
+	raw_spin_lock(&t->lock);
+	t->ns_by_cause[pc->entry_cause] += now - pc->entry_clock;
+	raw_spin_unlock(&t->lock);
+	pc->return_clock = now;
 }
 
 long isol_enable(struct file *file, struct isol_enable *req)
@@ -512,6 +624,7 @@ long isol_enable(struct file *file, struct isol_enable *req)
 		return err;
 	}
 	isol_file_attach(file->private_data, t);
+	trace_isol_enter(t->cpu, pid_nr(t->pid), t->mode, req->quiesce_ns);
 	return 0;
 }
 
@@ -545,30 +658,54 @@ long isol_disable(struct file *file)
 	return 0;
 }
 
-/* The record of thread @pid (0: the caller) in @ifile, referenced. */
+/*
+ * The record of thread @nr (0: the caller) in @ifile, referenced. Matched
+ * by number, as the caller's namespace sees it: the thread may be gone.
+ */
 static struct isol_task *isol_file_get(struct isol_file *ifile, pid_t nr)
 {
-	struct isol_task *t = NULL;
-	struct pid *pid;
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	struct isol_task *t;
 
-	pid = nr ? find_get_pid(nr) : get_pid(task_pid(current));
-	if (!pid)
-		return NULL;
+	if (!nr)
+		nr = task_pid_vnr(current);
 	mutex_lock(&ifile->lock);
-	t = isol_file_find(ifile, pid);
-	if (t)
-		kref_get(&t->ref);
+	list_for_each_entry(t, &ifile->tasks, node) {
+		if (pid_nr_ns(t->pid, ns) == nr) {
+			kref_get(&t->ref);
+			mutex_unlock(&ifile->lock);
+			return t;
+		}
+	}
 	mutex_unlock(&ifile->lock);
-	put_pid(pid);
-	return t;
+	return NULL;
+}
+
+/*
+ * The longest undisturbed stretch, counting the one in progress when the
+ * task is isolated and in user space right now.
+ */
+static u64 isol_max_quiet(struct isol_task *t, u32 state)
+{
+	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
+	u64 max = READ_ONCE(t->max_quiet_ns), now, ret;
+
+	if (state != ISOL_STATE_ISOLATED || READ_ONCE(pc->in_kernel))
+		return max;
+	/* local_clock() of another CPU: comparable, not exact. */
+	now = local_clock();
+	ret = READ_ONCE(pc->return_clock);
+	return now > ret && now - ret > max ? now - ret : max;
 }
 
 long isol_get_state(struct file *file, pid_t pid, struct isol_state *st)
 {
 	struct isol_file *ifile = file->private_data;
 	struct isol_task *t = NULL;
-	struct pid *sender;
+	unsigned long func;
 
+	if (pid == task_pid_vnr(current))
+		pid = 0;
 	if (!pid)
 		t = isol_get_current_owner();
 	if (!t)
@@ -588,17 +725,22 @@ long isol_get_state(struct file *file, pid_t pid, struct isol_state *st)
 	raw_spin_lock_irq(&t->lock);
 	st->nr_breaks = t->nr_breaks;
 	memcpy(st->nr_by_cause, t->nr_by_cause, sizeof(st->nr_by_cause));
-	st->last_break = t->last;
+	memcpy(st->ns_by_cause, t->ns_by_cause, sizeof(st->ns_by_cause));
+	st->last_break = t->last.b;
+	func = t->last.func;
+	st->enabled_ns = t->enabled_ns;
+	st->ended_ns = t->ended_ns;
 	raw_spin_unlock_irq(&t->lock);
+	st->max_quiet_ns = isol_max_quiet(t, st->state);
+	if (func)
+		isol_symbol(st->last_func, func, false);
 
 	/* Pids as the reader's namespace sees them; 0 if it cannot. */
-	rcu_read_lock();
 	if (st->last_break.cause) {
 		st->last_break.pid = pid_vnr(t->pid);
-		sender = find_pid_ns(st->last_break.sender_pid, &init_pid_ns);
-		st->last_break.sender_pid = sender ? pid_vnr(sender) : 0;
+		st->last_break.sender_pid =
+			isol_pid_for_reader(st->last_break.sender_pid);
 	}
-	rcu_read_unlock();
 	isol_task_put(t);
 	return 0;
 }

@@ -18,6 +18,8 @@ echo "\$ isol_demo"
 isol_demo
 echo "\$ dmesg | grep 'isolation broken'"
 dmesg | grep 'isolation broken'
+echo "\$ cd /sys/class/misc/task_isolation/cpu2; head -n 7 task state breaks"
+(cd /sys/class/misc/task_isolation/cpu2 && head -n 7 task state breaks)
 echo "\$ cat /sys/class/misc/task_isolation/hooks   # armed only while a task is isolated"
 cat /sys/class/misc/task_isolation/hooks
 fair_server_restore

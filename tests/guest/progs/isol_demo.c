@@ -2,6 +2,8 @@
 /* What 'make demo' shows: isolation held, broken, and accounted. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -86,10 +88,73 @@ static void report(int fd)
 	       (unsigned long long)st.nr_breaks);
 	for (c = 1; c < ISOL_CAUSE_MAX; c++)
 		if (st.nr_by_cause[c])
-			printf("    %-18s %llu\n", isol_cause_str(c),
-			       (unsigned long long)st.nr_by_cause[c]);
+			printf("    %-18s %llu (%s), %llu us in the kernel\n",
+			       isol_cause_str(c),
+			       (unsigned long long)st.nr_by_cause[c],
+			       ISOL_CAUSE_IS_SELF(c) ? "self-inflicted" : "stolen",
+			       (unsigned long long)st.ns_by_cause[c] / 1000);
+	printf("  longest undisturbed stretch: %llu ms\n",
+	       (unsigned long long)st.max_quiet_ns / 1000000);
 	if (st.last_break.cause)
-		printf("  last break: %s\n", st.last_break.desc);
+		printf("  last break: %s%s%s\n", st.last_break.desc,
+		       st.last_func[0] ? ", ran " : "", st.last_func);
+}
+
+/* One record of the monitor stream, as a person reads it. */
+static void print_record(const struct isol_record *r)
+{
+	unsigned int i;
+
+	printf("  break on CPU %u, task %s[%d]: %s\n", r->brk.cpu, r->brk.comm,
+	       r->brk.pid, isol_cause_str(r->brk.cause));
+	if (r->brk.sender_cpu >= 0)
+		printf("    sent by CPU %d, task %s[%d]\n", r->brk.sender_cpu,
+		       r->brk.sender_comm, r->brk.sender_pid);
+	if (r->func[0])
+		printf("    function: %s\n", r->func);
+	for (i = 0; i < r->nr_stack && i < ISOL_STACK_DEPTH; i++)
+		printf("    %s %s\n", i ? "   " : "at", r->stack[i]);
+}
+
+static char *victim;
+static volatile int ready;
+
+static void *isolated_thread(void *arg)
+{
+	int fd;
+
+	(void)arg;
+	victim[0] = 1;
+	fd = isolate(2, ISOL_MODE_STRICT, SIGUSR1);
+	ready = 1;
+	spin_ms(5000);
+	isol_disable(fd);
+	return NULL;
+}
+
+/* A sibling thread unmaps memory: the TLB shootdown IPI, attributed. */
+static void attributed_break(void)
+{
+	struct isol_record rec;
+	pthread_t th;
+	int mon;
+
+	got_usr1 = 0;
+	isol_pin(0);
+	mon = open(ISOL_DEVICE_PATH, O_RDONLY | O_NONBLOCK);
+	victim = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pthread_create(&th, NULL, isolated_thread, NULL);
+	while (!ready)
+		usleep(1000);
+	usleep(20000);
+	munmap(victim, 4096);
+	pthread_join(th, NULL);
+	printf("  the monitor stream (read() on %s) says:\n", ISOL_DEVICE_PATH);
+	while (isol_monitor_read(mon, &rec, 1) == 1)
+		if (rec.type == ISOL_REC_BREAK)
+			print_record(&rec);
+	close(mon);
 }
 
 int main(void)
@@ -142,5 +207,8 @@ int main(void)
 	}
 	waitpid(b, NULL, 0);
 	waitpid(a, NULL, 0);
+
+	printf("4. Strict mode on CPU 2; a sibling thread on CPU 0 unmaps memory:\n");
+	attributed_break();
 	return 0;
 }

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The module's trace events are instantiated here, and only here. */
+
+#include "isol.h"
+
+#define CREATE_TRACE_POINTS
+#include "isol_trace.h"
+
+/* Symbolising costs a kallsyms lookup: only when someone traces. */
+void isol_trace_break(const struct isol_krec *r)
+{
+	char func[ISOL_SYM_LEN] = "";
+
+	if (!trace_isol_break_enabled())
+		return;
+	if (r->func)
+		isol_symbol(func, r->func, false);
+	trace_isol_break(&r->b, func);
+}
