@@ -1,7 +1,10 @@
 # desc: log_breaks=0 keeps breaks out of the kernel log, the default logs them
 # profiles: nohz dkms
 . /tests/lib.sh
-fair_server_off 2
+# No fair_server_off here: enabling retries past the 6.12 fair server's
+# tick kicks. This case runs after 80-dkms on purpose: setting a fair
+# server's runtime to 0 after isolated tasks ran with it on has tripped
+# "dl_rq->running_bw > dl_rq->this_bw" (WARNING, deadline.c:292) on 6.12.
 # Default: a strict-mode syscall break is logged.
 modprobe task_isolation || fail "modprobe failed"
 [ "$(cat /sys/module/task_isolation/parameters/log_breaks)" = Y ] ||
@@ -26,5 +29,4 @@ isol_core syscall-usr1 || fail "isol_core syscall-usr1 failed"
 log_since_mark | grep -q 'isolation broken: syscall' ||
 	fail "break not logged after setting log_breaks=1 at run time"
 rmmod task_isolation || fail "rmmod failed"
-fair_server_restore
 exit 0
