@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot one guest: vm.sh SERIES MODE PROFILE [SELFTEST]
 #   MODE     check (run the cases, results to the results log), demo, shell
-#   PROFILE  nohz (nohz_full=1-3 ...), stress (the same, long-running
-#            cases) or plain (no isolation on the cmdline); selects which
-#            cases run
+#   PROFILE  nohz (nohz_full=1-3 ...), plain (no isolation on the cmdline),
+#            stress (as nohz, the long-running cases) or dkms (as nohz, for
+#            a guest with the DKMS-built module); selects which cases run
 #   SELFTEST harness self-test fault to inject (warn, hang, stall, fail)
 # The console log and results of a check run are kept under $LOGS.
 set -euo pipefail
@@ -14,7 +14,7 @@ series=$1 mode=$2 profile=$3 selftest=${4:-}
 release=$(kernel_release "$series")
 [ -n "$release" ] || die "kernel $series not fetched"
 kroot=$(kernel_dir "$series")/root
-initrd=$OUT/build/$release/initramfs.cpio.gz
+initrd=${INITRAMFS:-$OUT/build/$release/initramfs.cpio.gz}
 [ -r "$initrd" ] || die "no initramfs for $release; build it first"
 
 cmdline="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 slub_debug=FZPU"
