@@ -18,6 +18,8 @@ CC ?= gcc
 AR ?= ar
 ISOL_VERSION := $(shell cat VERSION)
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -Iinclude/uapi -Ilib $(CFLAGS)
+# libisol's ABI version: bumped on incompatible changes only.
+LIBISOL_SONAME := libisol.so.0
 KMOD_LIBS := $(shell pkg-config --libs libkmod 2>/dev/null || echo -lkmod)
 # Where the pkg-config file says libisol is installed.
 PC_PREFIX ?= /usr
@@ -58,8 +60,10 @@ tools/isolctl: $(wildcard tools/*.c tools/*.h) lib/libisol.a lib/isol.h \
 lib/libisol.o: lib/libisol.c lib/isol.h include/uapi/linux/task_isolation.h
 	$(CC) $(USER_CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
+# The soname's link lets programs linked in the tree run from it.
 lib/libisol.so: lib/libisol.o
-	$(CC) $(USER_CFLAGS) -shared -o $@ $<
+	$(CC) $(USER_CFLAGS) -shared -Wl,-soname,$(LIBISOL_SONAME) -o $@ $<
+	ln -sf libisol.so lib/$(LIBISOL_SONAME)
 
 lib/libisol.a: lib/libisol.o
 	rm -f $@
@@ -100,7 +104,8 @@ vm-shell: userspace guest-progs
 clean:
 	rm -f module/*.o module/*.ko module/*.mod module/*.mod.c module/.*.cmd \
 		module/Module.symvers module/modules.order module/.*.d
-	rm -f $(USER_TARGETS) tools/isolctl lib/*.so lib/*.o lib/*.a lib/*.pc
+	rm -f $(USER_TARGETS) tools/isolctl lib/*.so lib/*.so.* lib/*.o lib/*.a \
+		lib/*.pc
 	rm -rf tests/out
 
 distclean: clean
@@ -119,7 +124,6 @@ distclean: clean
 
 VERSION := $(shell cat VERSION)
 DKMS_NAME := task-isolation
-LIBISOL_SOVERSION := 0
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -134,8 +138,6 @@ DOCDIR ?= $(DATADIR)/doc/task-isolation
 PKGLIBDIR ?= $(LIBDIR)/task-isolation
 DKMS_SOURCE_TREE ?= /usr/src
 
-LIBISOL_SONAME := libisol.so.$(LIBISOL_SOVERSION)
-lib/libisol.so: USER_CFLAGS += -Wl,-soname,$(LIBISOL_SONAME)
 
 # Products of issue 5's tools, installed when the tool's source is present.
 ISOLCTL_FILES := $(if $(wildcard tools/isolctl.c),\

@@ -1,4 +1,5 @@
 # desc: make deb builds lintian-clean packages that install, upgrade and purge on this host leaving nothing behind
+# sanitizers: no (packaging; builds no C of its own to check)
 set -euo pipefail
 . "$(dirname "$0")/lib/fixture.sh"
 "$fixture_top/tests/harness/setup-host.sh" dkms dh-dkms debhelper lintian dpkg-dev fakeroot

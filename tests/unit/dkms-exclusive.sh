@@ -1,4 +1,5 @@
 # desc: dkms refuses a kernel without CONFIG_NO_HZ_FULL or a hook facility, naming what is missing
+# sanitizers: no (packaging; builds no C of its own to check)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 "$top/tests/harness/setup-host.sh" dkms

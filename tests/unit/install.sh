@@ -1,4 +1,5 @@
 # desc: make install DESTDIR= installs exactly the documented files, usable through pkg-config; uninstall removes them
+# sanitizers: no (packaging; builds no C of its own to check)
 set -euo pipefail
 . "$(dirname "$0")/lib/fixture.sh"
 tmp=$(mktemp -d)

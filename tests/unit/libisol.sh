@@ -16,9 +16,15 @@ done
 ok "libisol.so and libisol.a: every exported symbol is isol_*"
 # Thread safety by construction: no writable data at all.
 # (.data.rel.ro holds the name tables: read-only once relocated.)
-data=$(size -A lib/libisol.o | awk '($1 == ".data" || $1 == ".bss") && $2 != 0')
-[ -z "$data" ] || fail "libisol keeps global or static writable data: $data"
-ok "libisol has no writable global or static data"
+# Sanitizer builds (make lint) add their own data: nothing to learn there.
+case "${CC:-}" in
+*-fsanitize=*) echo "ok - writable data not checked in a sanitizer build" ;;
+*)
+	data=$(size -A lib/libisol.o | awk '($1 == ".data" || $1 == ".bss") && $2 != 0')
+	[ -z "$data" ] || fail "libisol keeps global or static writable data: $data"
+	ok "libisol has no writable global or static data"
+	;;
+esac
 bad=$(nm -D --defined-only lib/libisol-prctl.so | awk '{ print $3 }' | grep -vx prctl)
 [ -z "$bad" ] || fail "libisol-prctl.so exports more than prctl: $bad"
 ok "libisol-prctl.so, built on libisol.a, exports prctl only"
@@ -124,10 +130,10 @@ EOF
 mkdir -p "$tmp/inc/linux"
 cp lib/isol.h "$tmp/inc/" && cp include/uapi/linux/task_isolation.h "$tmp/inc/linux/"
 # The headers as an installed copy has them: isol.h and linux/task_isolation.h.
-cc -Wall -Wextra -Werror -I"$tmp/inc" -o "$tmp/user" "$tmp/user.c" lib/libisol.a -lpthread ||
+${CC:-cc} -Wall -Wextra -Werror -I"$tmp/inc" -o "$tmp/user" "$tmp/user.c" lib/libisol.a -lpthread ||
 	fail "a program does not build against isol.h and libisol.a"
 "$tmp/user" || exit 1
-cc -Wall -Wextra -Werror -I"$tmp/inc" -o "$tmp/user-so" "$tmp/user.c" -L"$top/lib" -lisol -lpthread ||
+${CC:-cc} -Wall -Wextra -Werror -I"$tmp/inc" -o "$tmp/user-so" "$tmp/user.c" -L"$top/lib" -lisol -lpthread ||
 	fail "a program does not link against libisol.so"
 LD_LIBRARY_PATH=$top/lib "$tmp/user-so" >/dev/null || fail "the program fails against libisol.so"
 ok "programs build and run against libisol.a and libisol.so"
