@@ -440,9 +440,12 @@ int main(int argc, char **argv)
 			workers[i] = spawn(spawned++, seed);
 		}
 	}
+	/*
+	 * Done: a worker may still sit in a blocking monitor read that no
+	 * break will end, or be stopped by a strict-mode SIGSTOP.
+	 */
 	for (i = 0; i < nprocs; i++) {
-		/* A strict-mode SIGSTOP may have stopped one. */
-		kill(workers[i], SIGCONT);
+		kill(workers[i], SIGKILL);
 		waitpid(workers[i], &status, 0);
 	}
 
