@@ -540,8 +540,9 @@ static void check_fair_server(struct checker *k, struct check_row *r)
 		return;
 	}
 	r->status = CHECK_WARN;
-	DETAIL(r, "fair server on for nohz_full cpus %s (isolctl run turns it off "
-	       "on its CPU while the command runs)", on);
+	DETAIL(r, "fair server on for nohz_full cpus %s (isolctl run "
+	       "--fair-server-off turns it off on its CPU while the command runs)",
+	       on);
 	FIX(r, "for c in%s; do echo 0 > /sys/kernel/debug/sched/fair_server/cpu$c/runtime; "
 	    "done", words);
 }

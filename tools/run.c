@@ -33,7 +33,7 @@ struct run_ctl {
 	uint64_t quiesce_ns;		/* 0: the module's default */
 	const char *json_path;		/* NULL: no JSON; "-": stdout */
 	FILE *json;
-	bool keep_fair_server;
+	bool fair_server_off;
 	bool quiet;			/* no text report */
 	char **cmd;
 	char path[PATH_MAX];		/* the command, resolved */
@@ -59,9 +59,10 @@ static void usage(void)
 	       " -s, --signal <sig>           with --strict: send <sig> instead of SIGKILL\n"
 	       "     --quiesce-timeout <dur>  how long the CPU may take to become quiet\n"
 	       "                              (e.g. 200ms; default 100ms, at most 10s)\n"
-	       "     --keep-fair-server       leave the fair deadline server (6.8+) on;\n"
-	       "                              by default it is turned off on the CPU while\n"
-	       "                              the command runs, as it restarts the tick\n\n"
+	       "     --fair-server-off        turn the fair deadline server (6.8+) off on\n"
+	       "                              the CPU while the command runs: it restarts\n"
+	       "                              the tick about once a second (6.12 may warn;\n"
+	       "                              see isolctl(8))\n\n"
 	       "Output:\n"
 	       "     --json <file>            also write the report as JSON ('-': stdout)\n"
 	       " -q, --quiet                  no text report on stderr\n"
@@ -84,7 +85,7 @@ static int run_usage(const char *fmt, const char *arg)
 	return EXIT_RUN_FAILED;
 }
 
-enum { OPT_STRICT = 256, OPT_LOG_ONLY, OPT_QUIESCE, OPT_JSON, OPT_KEEP_FS };
+enum { OPT_STRICT = 256, OPT_LOG_ONLY, OPT_QUIESCE, OPT_JSON, OPT_FS_OFF };
 
 static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 {
@@ -94,7 +95,7 @@ static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 		{ "log-only", no_argument, NULL, OPT_LOG_ONLY },
 		{ "signal", required_argument, NULL, 's' },
 		{ "quiesce-timeout", required_argument, NULL, OPT_QUIESCE },
-		{ "keep-fair-server", no_argument, NULL, OPT_KEEP_FS },
+		{ "fair-server-off", no_argument, NULL, OPT_FS_OFF },
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -131,8 +132,8 @@ static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 				return run_usage("quiesce timeout '%s' is out of range: "
 						 "more than 0 and at most 10s", optarg);
 			break;
-		case OPT_KEEP_FS:
-			ctl->keep_fair_server = true;
+		case OPT_FS_OFF:
+			ctl->fair_server_off = true;
 			break;
 		case OPT_JSON:
 			ctl->json_path = optarg;
@@ -259,14 +260,18 @@ static int pick_cpus(const struct run_ctl *ctl, const struct cpu_info *ci,
 	return n ? n : -1;
 }
 
-/* The 6.8+ fair deadline server restarts the tick; see KERNEL-FACTS. */
+/*
+ * The 6.8+ fair deadline server restarts the tick about once a second.
+ * Turning it off is the user's choice: on 6.12, changing its runtime can
+ * trip a kernel WARN (dl_rq_change_utilization), fatal with panic_on_warn.
+ */
 struct fair_server {
 	int cpu;			/* -1: not changed */
 	char path[PATH_MAX];
 	char was[32];
 };
 
-static void fair_server_off(struct fair_server *fs, int cpu, bool keep)
+static void fair_server_off(struct fair_server *fs, int cpu, bool off)
 {
 	int ret;
 
@@ -276,9 +281,9 @@ static void fair_server_off(struct fair_server *fs, int cpu, bool keep)
 	if (read_text(fs->path, fs->was, sizeof(fs->was)) < 0 ||
 	    !strcmp(fs->was, "0"))
 		return;
-	if (keep) {
-		msg("fair server left on for cpu %d (--keep-fair-server): expect a "
-		    "tick about once a second", cpu);
+	if (!off) {
+		msg("fair server on for cpu %d: expect a tick about once a second "
+		    "(--fair-server-off turns it off)", cpu);
 		return;
 	}
 	ret = write_text(fs->path, "0");
@@ -289,8 +294,8 @@ static void fair_server_off(struct fair_server *fs, int cpu, bool keep)
 		return;
 	}
 	fs->cpu = cpu;
-	msg("fair server off on cpu %d while the command runs (runtime was %s ns; "
-	    "--keep-fair-server leaves it on)", cpu, fs->was);
+	msg("fair server off on cpu %d while the command runs (runtime was %s ns)",
+	    cpu, fs->was);
 }
 
 static void fair_server_restore(struct fair_server *fs)
@@ -577,7 +582,7 @@ int cmd_run(int argc, char **argv)
 	pin_to_housekeeping(&ci);
 
 	for (i = 0; i < nr_cpus; i++) {
-		fair_server_off(&fs, cpus[i], ctl.keep_fair_server);
+		fair_server_off(&fs, cpus[i], ctl.fair_server_off);
 		t0 = now_ns();
 		ret = start_child(&ctl, fd, cpus[i], &pid, i == nr_cpus - 1);
 		if (!ret)

@@ -92,7 +92,7 @@ fi
 warn=$(groff -man -Tutf8 -ww -z "$top/doc/isolctl.8" 2>&1) || fail "groff fails on isolctl.8"
 [ -z "$warn" ] || fail "groff warns on isolctl.8: $warn"
 ok "doc/isolctl.8 renders without warnings"
-for word in "EXIT STATUS" 125 126 127 128+ "\-\-keep\-fair\-server" ISOLCTL_SYSFS_ROOT; do
+for word in "EXIT STATUS" 125 126 127 128+ "\-\-fair\-server\-off" ISOLCTL_SYSFS_ROOT; do
 	grep -qF -- "$word" "$top/doc/isolctl.8" || fail "isolctl.8 does not mention $word"
 done
 ok "isolctl.8 documents the exit codes and options"

@@ -49,7 +49,7 @@ grep -q '^task_isolation ' /proc/modules || point fail "isolctl: module in /proc
 # it is turned off and restored, or isolctl says the kernel refused.
 fs=/sys/kernel/debug/sched/fair_server/cpu2/runtime
 fs_before=$(cat $fs 2>/dev/null)
-isolctl run -c 2 --json /tmp/spin.json -- isol_spin spin 3000 2>/tmp/spin.err
+isolctl run -c 2 --fair-server-off --json /tmp/spin.json -- isol_spin spin 3000 2>/tmp/spin.err
 rc=$?
 cat /tmp/spin.err
 check "run --json: JSON parses" is_json /tmp/spin.json
