@@ -15,9 +15,7 @@ signer=$($modinfo -F signer task_isolation)
 echo "signer: $signer"
 [ "$signer" = "DKMS module signing key" ] || fail "not signed with the DKMS key"
 modprobe task_isolation || fail "modprobe failed"
-fair_server_off 1 2 3
 isol_core info syscall-usr1 logonly 2>&1 | tee /tmp/dkms-core.out
-fair_server_restore
 grep -E '^(not )?ok ' /tmp/dkms-core.out >>"$ISOL_RESULTS"
 rmmod task_isolation || point fail "module unloads after the core tests"
 exit 0

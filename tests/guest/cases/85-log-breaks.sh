@@ -1,10 +1,7 @@
 # desc: log_breaks=0 keeps breaks out of the kernel log, the default logs them
 # profiles: nohz dkms
 . /tests/lib.sh
-# No fair_server_off here: enabling retries past the 6.12 fair server's
-# tick kicks. This case runs after 80-dkms on purpose: setting a fair
-# server's runtime to 0 after isolated tasks ran with it on has tripped
-# "dl_rq->running_bw > dl_rq->this_bw" (WARNING, deadline.c:292) on 6.12.
+# Enabling retries past the 6.12 fair server's tick kicks.
 # Default: a strict-mode syscall break is logged.
 modprobe task_isolation || fail "modprobe failed"
 [ "$(cat /sys/module/task_isolation/parameters/log_breaks)" = Y ] ||
