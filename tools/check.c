@@ -8,7 +8,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -641,34 +640,16 @@ static void usage(void)
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct check_ctl ctl = { 0 };
 	struct check_row rows[32];
 	int count[4] = { 0 };
 	struct cpu_info ci;
 	struct json j;
-	int c, i, n, ret;
+	int i, n, ret;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			ctl.json = true;
-			break;
-		case 'h':
-			usage();
-			return EXIT_OK;
-		default:
-			return usage_error("check", "unrecognized option '%s'",
-					   argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return usage_error("check", "unexpected argument '%s'", argv[optind]);
+	ret = parse_json_help(argc, argv, "check", usage, &ctl.json);
+	if (ret >= 0)
+		return ret;
 
 	cpu_info_read(&ci);
 	n = checks_run(&ci, rows, 32);

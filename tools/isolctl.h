@@ -101,6 +101,12 @@ void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "isolctl SUB: ...; try 'isolctl SUB --help'" and return EXIT_USAGE. */
 int usage_error(const char *sub, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * The options of a subcommand that takes only --json and --help. Returns
+ * -1 to go on, or the exit status (help shown, bad usage).
+ */
+int parse_json_help(int argc, char **argv, const char *sub,
+		    void (*usage)(void), bool *json);
 
 /*
  * Make sure the device is there. When it is not and the caller is root,

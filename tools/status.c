@@ -3,7 +3,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <string.h>
 #include <time.h>
@@ -307,30 +306,12 @@ static void usage(void)
 
 int cmd_status(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	static struct status_ctl ctl;
-	int c;
+	int ret;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			ctl.json = true;
-			break;
-		case 'h':
-			usage();
-			return EXIT_OK;
-		default:
-			return usage_error("status", "unrecognized option '%s'",
-					   argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return usage_error("status", "unexpected argument '%s'", argv[optind]);
+	ret = parse_json_help(argc, argv, "status", usage, &ctl.json);
+	if (ret >= 0)
+		return ret;
 	gather(&ctl);
 	if (ctl.json)
 		print_json(&ctl);

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -450,6 +451,35 @@ int usage_error(const char *sub, const char *fmt, ...)
 		sub ? " " : "", sub ? sub : "");
 	va_end(ap);
 	return EXIT_USAGE;
+}
+
+int parse_json_help(int argc, char **argv, const char *sub,
+		    void (*usage)(void), bool *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			*json = true;
+			break;
+		case 'h':
+			usage();
+			return EXIT_OK;
+		default:
+			return usage_error(sub, "unrecognized option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error(sub, "unexpected argument '%s'", argv[optind]);
+	return -1;
 }
 
 int cause_by_name(const char *name)
