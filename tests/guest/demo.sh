@@ -9,8 +9,7 @@ echo "=== demo: task isolation on $(uname -r)"
 echo "\$ cat /sys/devices/system/cpu/nohz_full"
 cat /sys/devices/system/cpu/nohz_full
 dmesg -n 1
-# The fair server (6.8+) stays as the kernel set it: changing it can trip
-# a kernel WARN on 6.12. On 6.12 its kicks show up below, attributed.
+# The guest's init turned the fair server (6.8+) off on CPUs 1-3 at boot.
 echo "# 1. A busy loop, log-only: every kernel entry is counted (isolctl loads the module)"
 show isolctl run -c 2 -- isol_spin spin 3000
 echo "# 2. A program that sleeps: its syscalls are self-inflicted breaks"
