@@ -4,6 +4,8 @@
 #   make check           every test (host units, VM suites on both kernels)
 #   make check KERNELS=6.1
 #   make demo            boot a guest and show the module at work
+#   make bench           isolation and cost figures on both kernels (README)
+#   make bench BENCH_KERNELS=6.12 BENCH_SECONDS=10
 #   make vm-shell        interactive guest with the module and tools
 #   make clean           remove every build product
 #   make distclean       also drop the kernel/apt download cache (.cache)
@@ -12,6 +14,8 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNELS ?= 6.1 6.12
 DEMO_KERNEL ?= 6.12
 SHELL_KERNEL ?= 6.12
+BENCH_KERNELS ?= 6.1 6.12
+BENCH_SECONDS ?= 60
 
 CC ?= gcc
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -Iinclude/uapi -Ilib $(CFLAGS)
@@ -22,10 +26,13 @@ USER_TARGETS := $(if $(wildcard tools/isolctl.c),tools/isolctl) \
 	$(if $(wildcard lib/libisol-prctl.c),lib/libisol-prctl.so)
 GUEST_PROGS := $(patsubst tests/guest/progs/%.c,tests/out/guest-bin/%,\
 	$(wildcard tests/guest/progs/*.c))
+# Benchmark programs land in the guest next to the test programs.
+BENCH_PROGS := $(patsubst bench/guest/%.c,tests/out/guest-bin/%,\
+	$(wildcard bench/guest/*.c))
 
 HARNESS := tests/harness
 
-.PHONY: all module userspace guest-progs check demo vm-shell clean distclean
+.PHONY: all module userspace guest-progs bench check demo vm-shell clean distclean
 
 all: module userspace
 
@@ -47,9 +54,13 @@ lib/libisol.so: lib/libisol.c lib/isol.h include/uapi/linux/task_isolation.h
 lib/libisol-prctl.so: lib/libisol-prctl.c lib/isol-prctl.h lib/libisol.c lib/isol.h
 	$(CC) $(USER_CFLAGS) -fPIC -shared -fvisibility=hidden -o $@ $(filter %.c,$^) -ldl
 
-guest-progs: $(GUEST_PROGS)
+guest-progs: $(GUEST_PROGS) $(BENCH_PROGS)
 
 tests/out/guest-bin/%: tests/guest/progs/%.c tests/guest/common/guest.c tests/guest/common/guest.h lib/libisol.c lib/isol.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Itests/guest/common -o $@ $< tests/guest/common/guest.c lib/libisol.c -lpthread
+
+tests/out/guest-bin/%: bench/guest/%.c tests/guest/common/guest.c tests/guest/common/guest.h lib/libisol.c lib/isol.h
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -Itests/guest/common -o $@ $< tests/guest/common/guest.c lib/libisol.c -lpthread
 
@@ -58,6 +69,10 @@ check: userspace guest-progs
 
 demo: userspace guest-progs
 	$(HARNESS)/demo.sh $(DEMO_KERNEL)
+
+bench: userspace guest-progs
+	BENCH_KERNELS="$(BENCH_KERNELS)" BENCH_SECONDS="$(BENCH_SECONDS)" \
+		$(HARNESS)/bench.sh
 
 vm-shell: userspace guest-progs
 	$(HARNESS)/prepare.sh $(SHELL_KERNEL)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Boot one guest: vm.sh SERIES MODE PROFILE [SELFTEST]
-#   MODE     check (run the cases, results to the results log), demo, shell
+#   MODE     check (run the cases, results to the results log), bench
+#            (make bench, results to the results log), demo, shell
 #   PROFILE  nohz (nohz_full=1-3 ...) or plain (no isolation on the cmdline);
 #            selects which cases run
 #   SELFTEST harness self-test fault to inject (warn, hang, stall, fail)
@@ -16,7 +17,10 @@ kroot=$(kernel_dir "$series")/root
 initrd=$OUT/build/$release/initramfs.cpio.gz
 [ -r "$initrd" ] || die "no initramfs for $release; build it first"
 
-cmdline="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 slub_debug=FZPU"
+cmdline="console=ttyS0 panic=-1 oops=panic panic_on_warn=1"
+# slub_debug checks every allocation, which is right for tests; a bench
+# guest runs the kernel as users do.
+[ "$mode" = bench ] || cmdline+=" slub_debug=FZPU"
 cmdline+=" hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=${HUNG_TASK_SECS:-30}"
 cmdline+=" isoltest.mode=$mode isoltest.profile=$profile"
 [ -n "$selftest" ] && cmdline+=" isoltest.selftest=$selftest"
@@ -53,6 +57,7 @@ esac
 
 mkdir -p "$LOGS"
 tag=$release.$profile${selftest:+.selftest-$selftest}
+[ "$mode" = bench ] && tag=$release.bench
 console=$LOGS/$tag.console.log
 results=$LOGS/$tag.results
 rm -f "$console" "$results"

@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the guests' bench results into bench/results.json and a table.
+
+Each results file holds lines "result NAME JSON" written by
+bench/guest/bench.sh, one file per kernel. The table goes to stdout.
+"""
+import argparse
+import datetime
+import json
+import platform
+import subprocess
+import sys
+
+# /proc/interrupts rows, in words.
+IRQ_NAMES = {
+    "LOC": "timer", "RES": "resched IPI", "CAL": "call-function IPI",
+    "TLB": "TLB shootdown", "IWI": "irq_work IPI", "NMI": "NMI",
+    "SPU": "spurious", "PMI": "perf IRQ", "RTR": "APIC ICR read retry",
+    "THR": "threshold APIC", "DFR": "deferred error APIC",
+    "MCE": "machine check", "MCP": "machine check poll",
+    "TRM": "thermal event", "PIN": "posted IRQ", "NPI": "nested posted IRQ",
+    "PIW": "posted wakeup", "HYP": "hypervisor callback",
+}
+
+
+def load_results(path):
+    res = {}
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if not line.startswith("result "):
+                continue
+            _, name, blob = line.split(" ", 2)
+            res[name] = json.loads(blob)
+    return res
+
+
+def host_info(load_file):
+    samples = []
+    if load_file:
+        with open(load_file, encoding="utf-8") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 5:
+                    samples.append({"time": int(parts[0]),
+                                    "loadavg": [float(x) for x in parts[1:4]],
+                                    "qemu_processes": int(parts[4])})
+    try:
+        qemu = subprocess.run(["qemu-system-x86_64", "--version"],
+                              capture_output=True, text=True,
+                              check=False).stdout.splitlines()[0]
+    except (OSError, IndexError):
+        qemu = "unknown"
+    peak = max((s["loadavg"][0] for s in samples), default=None)
+    return {"kernel": platform.release(), "cpus": _host_cpus(),
+            "qemu": qemu, "accel": "tcg,thread=single",
+            "load_samples": samples, "peak_load_1min": peak}
+
+
+def _host_cpus():
+    import os
+    return os.cpu_count()
+
+
+def entries_text(cpu):
+    parts = []
+    for name, e in sorted(cpu["entries"].items(), key=lambda kv: -kv[1]["n"]):
+        label = IRQ_NAMES.get(name)
+        if label is None:
+            label = "IRQ %s %s" % (name, e["desc"].split(" ")[-1]) \
+                if name.isdigit() else name
+        parts.append("%s %d" % (label, e["n"]))
+    return ", ".join(parts) if parts else "-"
+
+
+def module_text(cpu):
+    m = cpu.get("module")
+    if m is None:
+        return "-"
+    causes = ", ".join("%s %d" % kv for kv in m["by_cause"].items())
+    return "%d%s" % (m["breaks"], " (%s)" % causes if causes else "")
+
+
+def ms(ns):
+    return "%.1f ms" % (ns / 1e6)
+
+
+def ratio(b, a):
+    if a == 0:
+        return "n/a (a=0)" if b else "1.00 (both 0)"
+    return "%.2f" % (b / a)
+
+
+def print_quiet(kern, out):
+    seconds = kern["info"]["seconds"]
+    thr = kern["info"]["threshold_us"]
+    out.append("Kernel entries on isolated CPU 2, %d s busy loop "
+               "(/proc/interrupts; gaps = vDSO clock stalls > %d us):"
+               % (seconds, thr))
+    hdr = "  %-5s %-22s %7s  %-28s %-18s %7s %9s %9s %10s" % (
+        "load", "configuration", "entries", "by cause", "module breaks",
+        "gaps", "emulator", "max gap", "stolen")
+    out.append(hdr)
+    for state in ("idle", "busy"):
+        a = kern.get("quiet.%s.a" % state)
+        b = kern.get("quiet.%s.b" % state)
+        if not a or not b:
+            continue
+        for label, run in (("(a) nohz_full only", a),
+                           ("(b) module, log-only", b)):
+            c = run["cpus"][0]
+            out.append("  %-5s %-22s %7d  %-28s %-18s %7d %9d %9s %10s" % (
+                state, label, c["entries_total"], entries_text(c),
+                module_text(c), c["gaps"], c["emulator_gaps"],
+                ms(c["max_gap_ns"]), ms(c["stolen_ns"])))
+        ca, cb = a["cpus"][0], b["cpus"][0]
+        out.append("  %-5s %-22s %7s  %-28s %-18s %7s %9s %9s %10s" % (
+            "", "ratio (b)/(a)",
+            ratio(cb["entries_total"], ca["entries_total"]), "", "",
+            ratio(cb["gaps"], ca["gaps"]),
+            ratio(cb["emulator_gaps"], ca["emulator_gaps"]),
+            ratio(cb["max_gap_ns"], ca["max_gap_ns"]),
+            ratio(cb["stolen_ns"], ca["stolen_ns"])))
+
+
+def print_scale(kern, out):
+    sc = kern.get("scale")
+    if not sc:
+        return
+    out.append("Scale: %d tasks isolated (log-only) at once, busy system, "
+               "%d s:" % (len(sc["cpus"]), sc["seconds"]))
+    out.append("  %-4s %7s  %-28s %-18s %7s %9s %9s" % (
+        "cpu", "entries", "by cause", "module breaks", "gaps", "emulator",
+        "max gap"))
+    for c in sc["cpus"]:
+        out.append("  %-4d %7d  %-28s %-18s %7d %9d %9s" % (
+            c["cpu"], c["entries_total"], entries_text(c), module_text(c),
+            c["gaps"], c["emulator_gaps"], ms(c["max_gap_ns"])))
+
+
+def print_micro(kern, out):
+    m = kern.get("micro")
+    if not m:
+        return
+    out.append("Cost to everyone else: loops on CPU 0, median of %d "
+               "interleaved rounds, ratio to module not loaded:" % m["rounds"])
+    out.append("  %-11s %14s %18s %22s" % (
+        "loop", "not loaded", "loaded, idle", "loaded, CPU 2 isolated"))
+    for name in ("getppid", "page_fault", "fork_exit"):
+        b = m[name]
+        base = b["not_loaded"]["median_ns_per_op"]
+        out.append("  %-11s %11.2f us %18s %22s" % (
+            name, base / 1e3, "%.3f" % b["loaded_idle"]["ratio"],
+            "%.3f" % b["loaded_isolated"]["ratio"]))
+
+
+def print_latency(kern, out):
+    lat = kern.get("latency")
+    if not lat:
+        return
+    out.append("Latency (us, %d trials each):" % lat["trials"])
+    out.append("  %-44s %9s %9s %9s" % ("", "median", "p99", "max"))
+    for key, label in (
+            ("enter", "enter isolation (hooks armed by the call)"),
+            ("enter_hooks_armed", "enter isolation (hooks already armed)"),
+            ("notify", "IPI from CPU 0 to signal handler on CPU 2")):
+        v = lat[key]
+        out.append("  %-44s %9.0f %9.0f %9.0f" % (
+            label, v["median_us"], v["p99_us"], v["max_us"]))
+
+
+def print_load(kern, out):
+    ld = kern.get("load.busy")
+    if not ld:
+        return
+    ops = ", ".join("%s %d" % kv for kv in ld["ops"].items())
+    out.append("Load generator (busy runs): %d workers on CPU %s for %.0f s: %s"
+               % (ld["workers"], ld["cpus"], ld["seconds"], ops))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--host-load")
+    ap.add_argument("--wall", type=int)
+    ap.add_argument("results", nargs="+")
+    args = ap.parse_args()
+
+    doc = {
+        "generated": datetime.datetime.now(datetime.timezone.utc)
+        .strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "wall_seconds": args.wall,
+        "host": host_info(args.host_load),
+        "method": {
+            "entries": "per-CPU /proc/interrupts row deltas over the loop, "
+                       "read from CPU 0; same in (a) and (b)",
+            "gaps": "consecutive vDSO CLOCK_MONOTONIC reads further apart "
+                    "than the threshold",
+            "emulator_gaps": "gaps minus kernel entries, floored at 0: "
+                             "stalls with no kernel entry behind them",
+            "stolen_ns": "sum of all gaps",
+            "module": "(b) only: break records of the monitor stream "
+                      "inside the loop's window; gaps_with_break matches "
+                      "each gap against their timestamps",
+            "fair_server": "6.8+: fair server runtime 0 on CPUs 1-3 in "
+                           "every configuration",
+            "micro": "a task spins on CPU 2 in every state (isolated only "
+                     "in loaded_isolated), since under single-threaded "
+                     "emulation any busy vCPU takes time from CPU 0",
+        },
+        "kernels": {},
+    }
+    lines = []
+    for path in args.results:
+        kern = load_results(path)
+        if "end-of-bench" not in kern:
+            sys.exit("%s: bench did not finish" % path)
+        del kern["end-of-bench"]
+        info = kern["info"]
+        doc["kernels"][info["kernel"]] = kern
+        lines.append("")
+        lines.append("=== %s: %d vCPUs, nohz_full=%s, clocksource %s, "
+                     "fair server on isolated CPUs: %s ===" % (
+                         info["kernel"], info["cpus"], info["nohz_full"],
+                         info["clocksource"],
+                         info["fair_server_isolated_cpus"]))
+        print_quiet(kern, lines)
+        print_scale(kern, lines)
+        print_micro(kern, lines)
+        print_latency(kern, lines)
+        print_load(kern, lines)
+    host = doc["host"]
+    lines.append("")
+    lines.append("Host: %d CPUs, %s, peak 1-min load %s during the run; "
+                 "wall time %s s" % (host["cpus"], host["qemu"],
+                                     host["peak_load_1min"], args.wall))
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1, sort_keys=False)
+        f.write("\n")
+    print("\n".join(lines))
+    print("\n# wrote %s" % args.out)
+
+
+if __name__ == "__main__":
+    main()
