@@ -164,10 +164,16 @@ def print_latency(kern, out):
     for key, label in (
             ("enter", "enter isolation (hooks armed by the call)"),
             ("enter_hooks_armed", "enter isolation (hooks already armed)"),
-            ("notify", "IPI from CPU 0 to signal handler on CPU 2")):
+            ("notify", "IPI from CPU 0 to signal handler on CPU 2"),
+            ("notify_ipi_to_break", "  of which: IPI sent to break recorded"),
+            ("notify_break_to_handler", "  of which: break recorded to handler"),
+            ("notify_hooks_armed", "same, hooks kept armed by a task on CPU 3"),
+            ("notify_hooks_armed_break_to_handler",
+             "  of which: break recorded to handler")):
         v = lat[key]
-        out.append("  %-44s %9.0f %9.0f %9.0f" % (
-            label, v["median_us"], v["p99_us"], v["max_us"]))
+        out.append("  %-44s %9.0f %9.0f %9.0f%s" % (
+            label, v["median_us"], v["p99_us"], v["max_us"],
+            "" if v["n"] == lat["trials"] else "  (%d trials)" % v["n"]))
 
 
 def print_load(kern, out):

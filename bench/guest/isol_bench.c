@@ -747,22 +747,45 @@ static void enter_trials(uint64_t *out, int n, struct shared *s)
 	_exit(0);
 }
 
+/*
+ * With @hooks_armed, a task isolated on CPU 3 for the duration keeps the
+ * module's hooks registered, so that a measurement sees what isolating
+ * costs when the hooks are not (un)registered with it. Returns its pid,
+ * 0 when none was asked for.
+ */
+static pid_t holder_start(struct shared *holder, bool hooks_armed)
+{
+	pid_t pid;
+
+	if (!hooks_armed)
+		return 0;
+	pid = fork();
+	CHECK(pid >= 0, "fork");
+	if (!pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		isolate(3, ISOL_MODE_LOG_ONLY, 0, 0);
+		holder->ready = 1;
+		spin_until(&holder->release, 3600 * 1000);
+		_exit(0);
+	}
+	CHECK(spin_until(&holder->ready, 10000), "holder not isolated");
+	return pid;
+}
+
+static void holder_stop(struct shared *holder, pid_t pid)
+{
+	if (!pid)
+		return;
+	holder->release = 1;
+	expect_exit_ok(pid, "holder");
+}
+
 static void measure_enter(uint64_t *out, int n, bool hooks_armed,
 			  uint64_t *eagain)
 {
 	struct shared *holder = shared_new(), *s = shared_new();
-	pid_t hold = 0, pid;
-	int fd;
+	pid_t hold = holder_start(holder, hooks_armed), pid;
 
-	/* Another isolated task keeps the module's hooks registered. */
-	if (hooks_armed) {
-		hold = fork_isolated(holder, 3, ISOL_MODE_LOG_ONLY, 0, &fd);
-		if (!hold) {
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			spin_until(&holder->release, 3600 * 1000);
-			_exit(0);
-		}
-	}
 	fflush(NULL);
 	pid = fork();
 	CHECK(pid >= 0, "fork");
@@ -770,15 +793,12 @@ static void measure_enter(uint64_t *out, int n, bool hooks_armed,
 		enter_trials(out, n, s);
 	expect_exit_ok(pid, "enter trials");
 	*eagain = s->result;
-	if (hooks_armed) {
-		holder->release = 1;
-		expect_exit_ok(hold, "holder");
-	}
+	holder_stop(holder, hold);
 }
 
 struct notify {
 	volatile int armed, handled, stop;
-	volatile uint64_t t_sent, t_handled;
+	volatile uint64_t t_sent, t_handled, t_break;
 	volatile unsigned int cause;
 	int fd;
 	const struct isol_status *page;
@@ -818,17 +838,27 @@ static void *notify_target(void *arg)
 			;
 		isol_status_read(nt->page, &snap);
 		nt->cause = snap.last_cause;
+		nt->t_break = snap.last_break_ns;
 		nt->armed = 0;
 	}
 	return NULL;
 }
 
-static void measure_notify(uint64_t *out, int n, uint64_t *wrong_cause)
+/*
+ * @out: IPI sent to handler running; @ipi: sent to the break recorded;
+ * @sig: break recorded to handler running.
+ */
+static void measure_notify(uint64_t *out, uint64_t *ipi, uint64_t *sig, int n,
+			   bool hooks_armed, uint64_t *wrong_cause)
 {
 	struct sigaction sa = { .sa_handler = on_break };
+	struct shared *holder = shared_new();
 	pthread_t th;
+	pid_t hold;
 	int i;
 
+	fflush(NULL);
+	hold = holder_start(holder, hooks_armed);
 	nt = calloc(1, sizeof(*nt));
 	CHECK(nt, "out of memory");
 	nt->fd = open_dev();
@@ -852,10 +882,15 @@ static void measure_notify(uint64_t *out, int n, uint64_t *wrong_cause)
 		while (nt->armed)
 			;
 		*wrong_cause += nt->cause != ISOL_CAUSE_IPI_CALL;
+		ipi[i] = nt->t_break - nt->t_sent;
+		sig[i] = nt->t_handled - nt->t_break;
 		nt->handled = 0;
 	}
 	nt->stop = 1;
 	pthread_join(th, NULL);
+	close(nt->fd);
+	free(nt);
+	holder_stop(holder, hold);
 }
 
 static int cmd_latency(int trials)
@@ -863,14 +898,24 @@ static int cmd_latency(int trials)
 	uint64_t *cold = shared_alloc(trials * sizeof(uint64_t));
 	uint64_t *warm = shared_alloc(trials * sizeof(uint64_t));
 	uint64_t *notify = calloc(trials, sizeof(uint64_t));
-	uint64_t eagain_cold, eagain_warm, wrong;
+	uint64_t *ipi = calloc(trials, sizeof(uint64_t));
+	uint64_t *sig = calloc(trials, sizeof(uint64_t));
+	/* A smaller sample: it only tells where the notification time goes. */
+	int trials_armed = trials / 4 > 20 ? trials / 4 : 20;
+	uint64_t *notify_armed = calloc(trials_armed, sizeof(uint64_t));
+	uint64_t *ipi_armed = calloc(trials_armed, sizeof(uint64_t));
+	uint64_t *sig_armed = calloc(trials_armed, sizeof(uint64_t));
+	uint64_t eagain_cold, eagain_warm, wrong, wrong_armed;
 
-	CHECK(notify, "out of memory");
+	CHECK(notify && ipi && sig && notify_armed && ipi_armed && sig_armed,
+	      "out of memory");
 	CHECK(isol_pin(HOUSEKEEPING_CPU) == 0, "pin to CPU 0");
 	module_set(true);
 	measure_enter(cold, trials, false, &eagain_cold);
 	measure_enter(warm, trials, true, &eagain_warm);
-	measure_notify(notify, trials, &wrong);
+	measure_notify(notify, ipi, sig, trials, false, &wrong);
+	measure_notify(notify_armed, ipi_armed, sig_armed, trials_armed, true,
+		       &wrong_armed);
 
 	j_open(NULL, '{');
 	j_u64("trials", trials);
@@ -879,7 +924,13 @@ static int cmd_latency(int trials)
 	j_latency("enter_hooks_armed", warm, trials);
 	j_u64("enter_hooks_armed_eagain", eagain_warm);
 	j_latency("notify", notify, trials);
+	j_latency("notify_ipi_to_break", ipi, trials);
+	j_latency("notify_break_to_handler", sig, trials);
 	j_u64("notify_wrong_cause", wrong);
+	j_latency("notify_hooks_armed", notify_armed, trials_armed);
+	j_latency("notify_hooks_armed_ipi_to_break", ipi_armed, trials_armed);
+	j_latency("notify_hooks_armed_break_to_handler", sig_armed, trials_armed);
+	j_u64("notify_hooks_armed_wrong_cause", wrong_armed);
 	j_close('}');
 	return 0;
 }
