@@ -145,14 +145,18 @@ def print_micro(kern, out):
         return
     out.append("Cost to everyone else: loops on CPU 0, median of %d "
                "interleaved rounds, ratio to module not loaded:" % m["rounds"])
-    out.append("  %-11s %14s %18s %22s" % (
-        "loop", "not loaded", "loaded, idle", "loaded, CPU 2 isolated"))
+    out.append("  %-11s %14s %18s %22s %18s" % (
+        "loop", "not loaded", "loaded, idle", "loaded, CPU 2 isolated",
+        "round spread"))
     for name in ("getppid", "page_fault", "fork_exit"):
         b = m[name]
         base = b["not_loaded"]["median_ns_per_op"]
-        out.append("  %-11s %11.2f us %18s %22s" % (
+        rounds = b["not_loaded"]["ns_per_op"]
+        # How far rounds of one state stray from each other: the noise floor.
+        spread = (max(rounds) - min(rounds)) / base * 100 if base else 0
+        out.append("  %-11s %11.2f us %18s %22s %17.0f%%" % (
             name, base / 1e3, "%.3f" % b["loaded_idle"]["ratio"],
-            "%.3f" % b["loaded_isolated"]["ratio"]))
+            "%.3f" % b["loaded_isolated"]["ratio"], spread))
 
 
 def print_latency(kern, out):
@@ -161,15 +165,21 @@ def print_latency(kern, out):
         return
     out.append("Latency (us, %d trials each):" % lat["trials"])
     out.append("  %-44s %9s %9s %9s" % ("", "median", "p99", "max"))
-    for key, label in (
-            ("enter", "enter isolation (hooks armed by the call)"),
-            ("enter_hooks_armed", "enter isolation (hooks already armed)"),
-            ("notify", "IPI from CPU 0 to signal handler on CPU 2"),
-            ("notify_ipi_to_break", "  of which: IPI sent to break recorded"),
-            ("notify_break_to_handler", "  of which: break recorded to handler"),
-            ("notify_hooks_armed", "same, hooks kept armed by a task on CPU 3"),
-            ("notify_hooks_armed_break_to_handler",
-             "  of which: break recorded to handler")):
+    out.append("  with the hooks kept armed by a task isolated on CPU 3:")
+    rows = (
+        ("enter_hooks_armed", "enter isolation"),
+        ("notify_hooks_armed", "IPI from CPU 0 to handler on CPU 2"),
+        ("notify_hooks_armed_ipi_to_break", "  of which: IPI sent to break"),
+        ("notify_hooks_armed_break_to_handler", "  of which: break to handler"),
+        (None, "  the task alone (hooks armed and removed with it):"),
+        ("enter", "enter isolation"),
+        ("notify", "IPI from CPU 0 to handler on CPU 2"),
+        ("notify_ipi_to_break", "  of which: IPI sent to break"),
+        ("notify_break_to_handler", "  of which: break to handler"))
+    for key, label in rows:
+        if key is None:
+            out.append(label)
+            continue
         v = lat[key]
         out.append("  %-44s %9.0f %9.0f %9.0f%s" % (
             label, v["median_us"], v["p99_us"], v["max_us"],
@@ -217,6 +227,7 @@ def main():
         },
         "kernels": {},
     }
+    trouble = []
     lines = []
     for path in args.results:
         kern = load_results(path)
@@ -224,6 +235,15 @@ def main():
             sys.exit("%s: bench did not finish" % path)
         del kern["end-of-bench"]
         info = kern["info"]
+        try:
+            with open(path.replace(".results", ".trouble"),
+                      encoding="utf-8") as f:
+                kern["kernel_trouble"] = f.read().splitlines()
+        except FileNotFoundError:
+            kern["kernel_trouble"] = []
+        if kern["kernel_trouble"]:
+            trouble.append("%s: %s" % (info["kernel"],
+                                       kern["kernel_trouble"][0]))
         doc["kernels"][info["kernel"]] = kern
         lines.append("")
         lines.append("=== %s: %d vCPUs, nohz_full=%s, clocksource %s, "
@@ -237,6 +257,9 @@ def main():
         print_latency(kern, lines)
         print_load(kern, lines)
     host = doc["host"]
+    for t in trouble:
+        lines.append("")
+        lines.append("Kernel warning during the run (see results.json): " + t)
     lines.append("")
     lines.append("Host: %d CPUs, %s, peak 1-min load %s during the run; "
                  "wall time %s s" % (host["cpus"], host["qemu"],
