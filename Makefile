@@ -5,6 +5,8 @@
 #   make check KERNELS=6.1
 #   make lint            checkpatch, sparse/W=1, cppcheck, ASan/UBSan (in check too)
 #   make demo            boot a guest and show the module at work
+#   make bench           isolation and cost figures on both kernels (README)
+#   make bench BENCH_KERNELS=6.12 BENCH_SECONDS=10
 #   make vm-shell        interactive guest with the module and tools
 #   make clean           remove every build product
 #   make distclean       also drop the kernel/apt download cache (.cache)
@@ -13,6 +15,8 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNELS ?= 6.1 6.12
 DEMO_KERNEL ?= 6.12
 SHELL_KERNEL ?= 6.12
+BENCH_KERNELS ?= 6.1 6.12
+BENCH_SECONDS ?= 60
 
 CC ?= gcc
 AR ?= ar
@@ -29,15 +33,18 @@ PC_LIBDIR ?= $${prefix}/lib
 USER_TARGETS := $(if $(wildcard tools/isolctl.c),tools/isolctl) \
 	$(if $(wildcard lib/libisol.c),lib/libisol.so lib/libisol.a lib/libisol.pc) \
 	$(if $(wildcard lib/libisol-prctl.c),lib/libisol-prctl.so)
-# Programs that run in the guest: tests, the fuzzer and the stress test.
-GUEST_SRCS := $(wildcard tests/guest/progs/*.c tests/fuzz/*.c tests/stress/*.c)
+# Programs that run in the guest: tests, the fuzzer, the stress test and
+# the benchmark programs.
+GUEST_SRCS := $(wildcard tests/guest/progs/*.c tests/fuzz/*.c tests/stress/*.c \
+	bench/guest/*.c)
 GUEST_PROGS := $(addprefix tests/out/guest-bin/,$(basename $(notdir $(GUEST_SRCS))))
 GUEST_COMMON := tests/guest/common/guest.c tests/guest/common/guest.h \
 	lib/libisol.c lib/isol.h include/uapi/linux/task_isolation.h
 
 HARNESS := tests/harness
 
-.PHONY: all module userspace guest-progs check lint demo vm-shell clean distclean
+.PHONY: all module userspace guest-progs bench check lint demo vm-shell clean \
+	distclean
 
 all: module userspace
 
@@ -80,7 +87,7 @@ lib/libisol-prctl.so: lib/libisol-prctl.c lib/isol-prctl.h lib/libisol.a
 
 guest-progs: $(GUEST_PROGS)
 
-vpath %.c tests/guest/progs tests/fuzz tests/stress
+vpath %.c tests/guest/progs tests/fuzz tests/stress bench/guest
 tests/out/guest-bin/%: %.c $(GUEST_COMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -Itests/guest/common -o $@ $< \
@@ -96,6 +103,10 @@ lint:
 
 demo: userspace guest-progs
 	$(HARNESS)/demo.sh $(DEMO_KERNEL)
+
+bench: userspace guest-progs
+	BENCH_KERNELS="$(BENCH_KERNELS)" BENCH_SECONDS="$(BENCH_SECONDS)" \
+		$(HARNESS)/bench.sh
 
 vm-shell: userspace guest-progs
 	$(HARNESS)/prepare.sh $(SHELL_KERNEL)

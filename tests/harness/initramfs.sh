@@ -75,6 +75,13 @@ for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -r "$kroot/lib/modules/$release/$f" ] &&
 		cp "$kroot/lib/modules/$release/$f" "$stage/lib/modules/$release/"
 done
+# A small library module with no hardware behind it, which the bench's
+# load generator loads and unloads as busy systems do.
+for f in "$kroot/lib/modules/$release/kernel/lib/crc7.ko"*; do
+	[ -e "$f" ] || continue
+	mkdir -p "$stage/lib/modules/$release/kernel/lib"
+	cp "$f" "$stage/lib/modules/$release/kernel/lib/"
+done
 depmod -b "$stage" "$release"
 
 # Project binaries, when they have been built.
@@ -90,6 +97,7 @@ cp "$TOP/tests/guest/init" "$stage/init"
 chmod 755 "$stage/init"
 cp -r "$TOP/tests/guest/cases" "$stage/tests/cases"
 cp "$TOP/tests/guest/lib.sh" "$TOP/tests/guest/demo.sh" "$stage/tests/"
+cp "$TOP/bench/guest/bench.sh" "$stage/tests/bench.sh"
 mkdir -p "$stage/tests/bin"
 for f in "$OUT"/guest-bin/*; do
 	[ -e "$f" ] || continue
