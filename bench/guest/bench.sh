@@ -81,13 +81,11 @@ quiet() {
 # whichever CPU logs them; keep them in the ring buffer during the runs.
 dmesg -n 1
 
+# Policy for both configurations alike: the guest's init turned the fair
+# server (6.8+) off on CPUs 1-3 at boot (see README).
 fs=none
-if [ -d /sys/kernel/debug/sched/fair_server ]; then
-	# Policy for both configurations alike (see README): the fair server
-	# restarts the tick on a nohz_full CPU about once a second.
-	fair_server_off 1 2 3
-	fs=off
-fi
+[ -d /sys/kernel/debug/sched/fair_server ] &&
+	fs="runtime $(cat /sys/kernel/debug/sched/fair_server/cpu[123]/runtime | tr '\n' ' ')"
 emit info "$(printf '{"kernel":"%s","version":"%s","cpus":%s,"nohz_full":"%s","clocksource":"%s","fair_server_isolated_cpus":"%s","cmdline":"%s","seconds":%s,"scale_seconds":%s,"threshold_us":%s,"rounds":%s,"trials":%s,"load_module":"%s"}' \
 	"$(uname -r)" "$(cut -d' ' -f1-3 /proc/version)" "$(grep -c ^processor /proc/cpuinfo)" \
 	"$(cat /sys/devices/system/cpu/nohz_full)" \
@@ -120,7 +118,6 @@ want micro && run micro isol_bench micro --rounds "$rounds"
 # 3. Latency of our own operations.
 want latency && run latency isol_bench latency --trials "$trials"
 
-fair_server_restore
 module_off
 emit end-of-bench '{}'
 # The console saw no kernel messages during the runs: show them now, so
