@@ -116,14 +116,6 @@ static void isol_cleanup_work(struct work_struct *work)
 	isol_task_put(t);
 }
 
-/* Clean up from isol_wq, off the task's own path. Any context. */
-static void isol_queue_cleanup(struct isol_task *t)
-{
-	kref_get(&t->ref);
-	if (!queue_work(isol_wq, &t->cleanup))
-		isol_task_put(t);
-}
-
 /*
  * The entry that ended isolation gets no return the hooks see (the CPU
  * slot is empty by then): charge it up to now. The CPU cannot be claimed
@@ -148,10 +140,6 @@ static void isol_account_end(struct isol_task *t)
  * Runs in the isolated task's own context when it next returns to user
  * space (or exits): sends the strict-mode signal, quiesces the CPU again in
  * log-only mode, or cleans up after isolation ended.
- *
- * After a strict break the cleanup goes to isol_wq: a grace period and
- * unregistering hooks can take long, and the signal handler must not wait
- * for them. isol_enable() waits for that cleanup before claiming the CPU.
  */
 static void isol_twork_fn(struct callback_head *head)
 {
@@ -176,10 +164,7 @@ static void isol_twork_fn(struct callback_head *head)
 		isol_quiesce_again();
 	} else {
 		isol_account_end(t);
-		if (signal_due)
-			isol_queue_cleanup(t);
-		else
-			isol_cleanup(t);
+		isol_cleanup(t);
 	}
 	if (signal_due)
 		send_sig_info(t->signal, SEND_SIG_PRIV, current);
@@ -198,8 +183,9 @@ static void isol_queue_twork(struct isol_task *t)
 		return;
 	/* The task is past running task works: it is exiting. */
 	atomic_set(&t->work_queued, 0);
-	isol_queue_cleanup(t);
-	isol_task_put(t);
+	INIT_WORK(&t->cleanup, isol_cleanup_work);
+	if (!queue_work(isol_wq, &t->cleanup))
+		isol_task_put(t);
 }
 
 static void isol_defer_fn(struct irq_work *work)
@@ -438,7 +424,6 @@ static struct isol_task *isol_task_alloc(struct file *file,
 	INIT_LIST_HEAD(&t->node);
 	raw_spin_lock_init(&t->lock);
 	init_irq_work(&t->defer, isol_defer_fn);
-	INIT_WORK(&t->cleanup, isol_cleanup_work);
 	atomic_set(&t->state, ISOL_STATE_OFF);
 	t->ifile = file->private_data;
 	t->pid = get_task_pid(current, PIDTYPE_PID);
@@ -460,22 +445,6 @@ static void isol_rearm(struct isol_task *t, struct isol_enable *req)
 	t->signal = req->signal ?: SIGKILL;
 	raw_spin_unlock_irq(&t->lock);
 	isol_quiesce_again();
-}
-
-/*
- * An isolation of @cpu that a strict break ended may still await its
- * cleanup on isol_wq, holding the CPU: let it finish first.
- */
-static void isol_wait_cleanup(int cpu)
-{
-	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, cpu);
-	bool ended;
-
-	mutex_lock(&isol_mutex);
-	ended = pc->claim && atomic_read(&pc->claim->state) == ISOL_STATE_ENDED;
-	mutex_unlock(&isol_mutex);
-	if (ended)
-		flush_workqueue(isol_wq);
 }
 
 /* Claim @cpu for @t and arm the hooks. Returns a reason, or NONE. */
@@ -630,7 +599,6 @@ long isol_enable(struct file *file, struct isol_enable *req)
 		return -EINVAL;
 	}
 
-	isol_wait_cleanup(cpu);
 	t = isol_task_alloc(file, req, cpu);
 	if (!t) {
 		req->reason = ISOL_REASON_NO_MEMORY;
