@@ -100,6 +100,80 @@ static inline int isol_status_isolated(const struct isol_status *page)
 /* Pin the calling thread to @cpu. */
 int isol_pin(int cpu);
 
+/*
+ * The short way in and out: isol_enter() does what an isolated thread needs
+ * done before its quiet loop, isol_exit() undoes it. Each thread that
+ * isolates itself gets its own handle (and its own open file and status
+ * page); libisol keeps no other state, so threads need no locking.
+ */
+struct isol_config {
+	int cpu;			/* pin to this CPU; -1 keeps the affinity */
+	unsigned int mode;		/* ISOL_MODE_*; 0 means ISOL_MODE_STRICT */
+	unsigned int flags;		/* ISOL_F_* */
+	int signal;			/* strict mode; 0 means SIGKILL */
+	unsigned long long quiesce_timeout_ns; /* 0 means the default */
+	unsigned int retries;		/* tries while the CPU is not quiet
+					 * (EAGAIN); 0 means ISOL_ENTER_RETRIES */
+	unsigned int lock_memory;	/* mlockall(MCL_CURRENT | MCL_FUTURE)
+					 * first, so later page faults cannot
+					 * break isolation */
+	unsigned long long reserved[4];	/* zero */
+};
+
+#define ISOL_ENTER_RETRIES	10
+
+struct isol_handle;
+
+/*
+ * Isolate the calling thread as @cfg says (NULL: strict mode, SIGKILL, on
+ * the one CPU the thread's affinity allows). Returns a handle, or NULL with
+ * errno set; @result (may be NULL) then says why, as for isol_enable():
+ * isol_enable_strerror() puts it in words. The device is opened
+ * close-on-exec unless cfg->flags has ISOL_F_KEEP_ON_EXEC.
+ */
+struct isol_handle *isol_enter(const struct isol_config *cfg,
+			       struct isol_enable *result);
+
+/*
+ * Leave isolation (the one syscall an isolated thread may make), fill
+ * @final (may be NULL) with the isolation's record, and free @h. Returns 0
+ * or a negative errno; @h is freed either way.
+ */
+int isol_exit(struct isol_handle *h, struct isol_state *final);
+
+/* The handle's open file, for isol_get_state() and friends. */
+int isol_handle_fd(const struct isol_handle *h);
+
+/*
+ * The handle's status page, mapped and touched by isol_enter(): read it
+ * with isol_status_read(), isol_status_breaks() or isol_status_isolated(),
+ * which make no syscall. NULL when the module has no status page.
+ */
+const struct isol_status *isol_handle_status(const struct isol_handle *h);
+
+/*
+ * The most recent break of the handle's thread. Returns 1 and fills @brk
+ * (and @func, ISOL_SYM_LEN bytes, when not NULL) when there was one, 0
+ * when there was none, or a negative errno. It is an ioctl: in strict mode
+ * call it after isolation ended, never from the quiet loop.
+ */
+int isol_last_break(const struct isol_handle *h, struct isol_break *brk,
+		    char *func);
+
+/*
+ * The reason an enable failed, in words that name the object, e.g. "CPU 5
+ * is not nohz_full" or "CPU 2 did not become quiet in time: tick
+ * dependency (sched), timer pending". @err is the negative errno that
+ * isol_enable() or isol_enter() returned (or -errno); @res may be NULL.
+ * Writes at most @size bytes to @buf and returns @buf.
+ */
+char *isol_enable_strerror(int err, const struct isol_enable *res, char *buf,
+			   unsigned long size);
+
+/* Names of the ISOL_BUSY_* and ISOL_TICK_DEP_* bits, comma-separated. */
+char *isol_busy_str(unsigned int busy, char *buf, unsigned long size);
+char *isol_tick_dep_str(unsigned int tick_dep, char *buf, unsigned long size);
+
 const char *isol_reason_str(unsigned int reason);
 const char *isol_cause_str(unsigned int cause);
 /* The one-word name the module's sysfs files use, e.g. "ipi_call". */

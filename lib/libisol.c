@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -107,6 +109,225 @@ ISOL_API int isol_pin(int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	return isol_ret(sched_setaffinity(0, sizeof(set), &set));
+}
+
+struct isol_handle {
+	int fd;
+	const struct isol_status *status;
+};
+
+ISOL_API struct isol_handle *isol_enter(const struct isol_config *cfg,
+					struct isol_enable *result)
+{
+	static const struct isol_config strict = { .cpu = -1 };
+	struct isol_opts opts;
+	struct isol_handle *h;
+	struct isol_status snap;
+	unsigned int tries;
+	int ret;
+
+	if (!cfg)
+		cfg = &strict;
+	if (result) {
+		memset(result, 0, sizeof(*result));
+		result->cpu = cfg->cpu;
+	}
+	if (cfg->reserved[0] || cfg->reserved[1] || cfg->reserved[2] ||
+	    cfg->reserved[3]) {
+		ret = -EINVAL;
+		if (result)
+			result->reason = ISOL_REASON_BAD_ARGS;
+		goto fail;
+	}
+	if (cfg->lock_memory && mlockall(MCL_CURRENT | MCL_FUTURE)) {
+		ret = -errno;
+		goto fail;
+	}
+	if (cfg->cpu >= 0) {
+		ret = isol_pin(cfg->cpu);
+		if (ret) {
+			if (result)
+				result->reason = ISOL_REASON_AFFINITY;
+			goto fail;
+		}
+	}
+	h = calloc(1, sizeof(*h));
+	if (!h) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	h->fd = isol_open(!!(cfg->flags & ISOL_F_KEEP_ON_EXEC));
+	if (h->fd < 0) {
+		ret = h->fd;
+		goto fail_free;
+	}
+	/* Touched now, so that reading it while isolated cannot fault. */
+	h->status = isol_status_map(h->fd);
+	if (h->status)
+		isol_status_read(h->status, &snap);
+
+	opts = (struct isol_opts){
+		.mode = cfg->mode,
+		.flags = cfg->flags,
+		.signal = cfg->signal,
+		.quiesce_timeout_ns = cfg->quiesce_timeout_ns,
+	};
+	tries = cfg->retries ? cfg->retries : ISOL_ENTER_RETRIES;
+	do {
+		ret = isol_enable(h->fd, &opts, result);
+	} while (ret == -EAGAIN && --tries);
+	if (ret)
+		goto fail_close;
+	return h;
+
+fail_close:
+	if (h->status)
+		isol_status_unmap(h->status);
+	close(h->fd);
+fail_free:
+	free(h);
+fail:
+	errno = -ret;
+	return NULL;
+}
+
+ISOL_API int isol_exit(struct isol_handle *h, struct isol_state *final)
+{
+	int ret = isol_disable(h->fd);
+
+	if (!ret && final)
+		ret = isol_get_state(h->fd, final);
+	if (h->status)
+		isol_status_unmap(h->status);
+	close(h->fd);
+	free(h);
+	if (ret)
+		errno = -ret;
+	return ret;
+}
+
+ISOL_API int isol_handle_fd(const struct isol_handle *h)
+{
+	return h->fd;
+}
+
+ISOL_API const struct isol_status *isol_handle_status(const struct isol_handle *h)
+{
+	return h->status;
+}
+
+ISOL_API int isol_last_break(const struct isol_handle *h, struct isol_break *brk,
+			     char *func)
+{
+	struct isol_state st;
+	int ret = isol_get_state(h->fd, &st);
+
+	if (ret)
+		return ret;
+	*brk = st.last_break;
+	if (func)
+		memcpy(func, st.last_func, ISOL_SYM_LEN);
+	return st.last_break.cause != ISOL_CAUSE_NONE;
+}
+
+/* Append the names of the set bits of @bits, comma-separated, to @buf. */
+static char *isol_bits_str(unsigned int bits, const char *const *names,
+			   unsigned int nr, char *buf, unsigned long size)
+{
+	unsigned long len = 0;
+	unsigned int i;
+	int n;
+
+	if (!size)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < 32 && len < size; i++) {
+		if (!(bits & (1U << i)))
+			continue;
+		if (i < nr && names[i])
+			n = snprintf(buf + len, size - len, "%s%s",
+				     len ? ", " : "", names[i]);
+		else
+			n = snprintf(buf + len, size - len, "%sbit %u",
+				     len ? ", " : "", i);
+		if (n < 0)
+			break;
+		len += n;
+	}
+	return buf;
+}
+
+ISOL_API char *isol_busy_str(unsigned int busy, char *buf, unsigned long size)
+{
+	static const char *const names[] = {
+		"tick dependency", "timer pending", "RCU work",
+		"another task runnable", "vmstat work pending",
+	};
+
+	return isol_bits_str(busy, names, sizeof(names) / sizeof(names[0]),
+			     buf, size);
+}
+
+ISOL_API char *isol_tick_dep_str(unsigned int tick_dep, char *buf,
+				 unsigned long size)
+{
+	static const char *const names[] = {
+		"posix timer", "perf events", "sched", "clock unstable",
+		"rcu", "rcu expedited",
+	};
+
+	return isol_bits_str(tick_dep, names, sizeof(names) / sizeof(names[0]),
+			     buf, size);
+}
+
+ISOL_API char *isol_enable_strerror(int err, const struct isol_enable *res,
+				    char *buf, unsigned long size)
+{
+	unsigned int reason = res ? res->reason : ISOL_REASON_NONE;
+	int cpu = res ? res->cpu : -1;
+	char busy[128], dep[128];
+
+	if (!size)
+		return buf;
+	if (err > 0)
+		err = -err;
+	switch (reason) {
+	case ISOL_REASON_AFFINITY:
+		snprintf(buf, size, "the thread's affinity is not exactly one CPU");
+		break;
+	case ISOL_REASON_NOT_NOHZ_FULL:
+		snprintf(buf, size, "CPU %d is not nohz_full", cpu);
+		break;
+	case ISOL_REASON_CPU_BUSY:
+		snprintf(buf, size, "another task is isolated on CPU %d", cpu);
+		break;
+	case ISOL_REASON_NOT_QUIET:
+		isol_busy_str(res->busy, busy, sizeof(busy));
+		if (res->busy & ISOL_BUSY_TICK_DEP)
+			snprintf(buf, size,
+				 "CPU %d did not become quiet in time: %s (%s)",
+				 cpu, busy,
+				 isol_tick_dep_str(res->tick_dep, dep, sizeof(dep)));
+		else
+			snprintf(buf, size,
+				 "CPU %d did not become quiet in time: %s",
+				 cpu, busy[0] ? busy : "no cause named");
+		break;
+	case ISOL_REASON_NONE:
+		if (err == -ENOENT)
+			snprintf(buf, size, "%s does not exist (module not loaded)",
+				 ISOL_DEVICE_PATH);
+		else if (err == -EACCES)
+			snprintf(buf, size, "%s: permission denied",
+				 ISOL_DEVICE_PATH);
+		else
+			snprintf(buf, size, "%s", strerror(-err));
+		break;
+	default:
+		snprintf(buf, size, "%s", isol_reason_str(reason));
+		break;
+	}
+	return buf;
 }
 
 #define NAME(table, i) \

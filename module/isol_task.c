@@ -10,6 +10,7 @@
 #include <linux/cpumask.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/ratelimit.h>
@@ -32,11 +33,16 @@ atomic_t isol_nr_isolated = ATOMIC_INIT(0);
 /* Records allocated and not yet freed: what a leak would show in. */
 atomic_t isol_nr_records = ATOMIC_INIT(0);
 
+static bool log_breaks = true;
+module_param(log_breaks, bool, 0644);
+MODULE_PARM_DESC(log_breaks,
+		 "Log each isolation break to the kernel log, rate-limited (default: Y)");
+
 static DEFINE_RATELIMIT_STATE(isol_log_rs, 5 * HZ, 10);
 
 static void isol_log_break(const struct isol_break *b)
 {
-	if (__ratelimit(&isol_log_rs))
+	if (READ_ONCE(log_breaks) && __ratelimit(&isol_log_rs))
 		pr_info("pid %d (%s) on CPU %u: isolation broken: %s\n",
 			b->pid, b->comm, b->cpu, b->desc);
 }

@@ -29,9 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "isol.h"
+#include "guest.h"
 
-#define SYSFS_DIR	"/sys/class/misc/task_isolation/"
 #define MAX_PROCS	16
 #define NR_FDS		3
 #define BUF_SIZE	8192
@@ -347,22 +346,6 @@ static void worker(unsigned int id, uint64_t seed)
 	_exit(0);
 }
 
-static long read_sysfs(const char *name)
-{
-	char path[128];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), SYSFS_DIR "%s", name);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
 static pid_t spawn(unsigned int id, uint64_t seed)
 {
 	pid_t pid = fork();
@@ -440,16 +423,19 @@ int main(int argc, char **argv)
 			workers[i] = spawn(spawned++, seed);
 		}
 	}
+	/*
+	 * Done: a worker may still sit in a blocking monitor read that no
+	 * break will end, or be stopped by a strict-mode SIGSTOP.
+	 */
 	for (i = 0; i < nprocs; i++) {
-		/* A strict-mode SIGSTOP may have stopped one. */
-		kill(workers[i], SIGCONT);
+		kill(workers[i], SIGKILL);
 		waitpid(workers[i], &status, 0);
 	}
 
 	/* Records are freed after an RCU grace period: give them time. */
 	for (waited = 0; waited < 100; waited++) {
-		records = read_sysfs("records");
-		isolated = read_sysfs("isolated");
+		records = read_module_value("records");
+		isolated = read_module_value("isolated");
 		if (!records && !isolated)
 			break;
 		nanosleep(&ts, NULL);

@@ -1,26 +1,32 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest side of 'make demo'. Output between the markers is shown to the user.
 . /tests/lib.sh
+show() {
+	echo "\$ $*"
+	"$@"
+}
 echo "=== demo: task isolation on $(uname -r)"
 echo "\$ cat /sys/devices/system/cpu/nohz_full"
 cat /sys/devices/system/cpu/nohz_full
-echo "\$ modprobe task_isolation"
 dmesg -n 1
-modprobe task_isolation
-dmesg | grep 'task_isolation: version'
-echo "\$ ls -l /dev/task_isolation"
-ls -l /dev/task_isolation
-if [ -d /sys/kernel/debug/sched/fair_server ]; then
-	echo "# policy: fair server off on CPUs 1-3 (it kicks the tick every second on 6.8+)"
-	fair_server_off 1 2 3
-fi
-echo "\$ isol_demo"
-isol_demo
-echo "\$ dmesg | grep 'isolation broken'"
-dmesg | grep 'isolation broken'
+# The guest's init turned the fair server (6.8+) off on CPUs 1-3 at boot.
+echo "# 1. A busy loop, log-only: every kernel entry is counted (isolctl loads the module)"
+show isolctl run -c 2 -- isol_spin spin 3000
+echo "# 2. A program that sleeps: its syscalls are self-inflicted breaks"
+show isolctl run -c 2 -- isol_spin sleep 5 100
+echo "# 3. Another process is pinned onto CPU 3 while a busy loop runs there"
+echo "\$ isolctl run -c 3 -- isol_spin spin 3000 & sleep 1; taskset -c 3 true"
+isolctl run -c 3 -- isol_spin spin 3000 &
+sleep 1
+taskset -c 3 true
+wait
+echo "# 4. Strict mode: the first break (here a page fault of start-up) kills"
+echo "\$ isolctl run -c 2 --strict --signal USR1 -- isol_spin spin 1000; echo \"exit \$?\""
+isolctl run -c 2 --strict --signal USR1 -- isol_spin spin 1000
+echo "exit $?"
+echo "# 5. A program that isolates itself through libisol"
+show isol_demo
 echo "\$ cd /sys/class/misc/task_isolation/cpu2; head -n 7 task state breaks"
 (cd /sys/class/misc/task_isolation/cpu2 && head -n 7 task state breaks)
-echo "\$ cat /sys/class/misc/task_isolation/hooks   # armed only while a task is isolated"
-cat /sys/class/misc/task_isolation/hooks
-fair_server_restore
+show isolctl status
 echo "=== end of demo"

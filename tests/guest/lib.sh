@@ -30,27 +30,3 @@ mark_log() {
 log_since_mark() {
 	dmesg | tail -n +$((LOG_MARK + 1))
 }
-
-# The fair deadline server (6.8+) re-arms a timer and kicks the tick on a
-# nohz_full CPU about once a second. Turning it off on a CPU that runs one
-# task is what isolctl does as a visible policy; tests that need a quiet
-# CPU do the same. No-op where the kernel has no fair server.
-fair_server_off() {
-	local c f
-	for c in "$@"; do
-		f=/sys/kernel/debug/sched/fair_server/cpu$c/runtime
-		[ -e "$f" ] || continue
-		cat "$f" >"/tmp/fair_server.cpu$c"
-		echo 0 >"$f"
-	done
-}
-
-fair_server_restore() {
-	local s c
-	for s in /tmp/fair_server.cpu*; do
-		[ -e "$s" ] || continue
-		c=${s#/tmp/fair_server.cpu}
-		cat "$s" >"/sys/kernel/debug/sched/fair_server/cpu$c/runtime"
-		rm -f "$s"
-	done
-}

@@ -4,6 +4,11 @@
 # shared libraries of every program we ship (so dynamically linked programs,
 # LD_PRELOAD and libkmod work), kmod, the module built for that kernel, the
 # project's tools and the guest test cases. Prints the image path.
+#   MODULE_KO=PATH   put this task_isolation.ko (e.g. DKMS-built, maybe
+#                    compressed) in the guest, under updates/dkms/ as
+#                    DKMS installs it, instead of the harness-built one
+#   INITRAMFS=PATH   where to write the image (default: the per-kernel
+#                    build directory's initramfs.cpio.gz)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -12,8 +17,8 @@ release=$(kernel_release "$series")
 [ -n "$release" ] || die "kernel $series not fetched"
 bdir=$OUT/build/$release
 kroot=$(kernel_dir "$series")/root
-stage=$bdir/initramfs
-image=$bdir/initramfs.cpio.gz
+image=${INITRAMFS:-$bdir/initramfs.cpio.gz}
+stage=${image%.cpio.gz}
 
 rm -rf "$stage"
 mkdir -p "$stage"/{bin,sbin,etc,proc,sys,dev,tmp,run,root,lib64,usr/bin,usr/sbin,usr/lib} \
@@ -48,8 +53,9 @@ for t in modprobe insmod rmmod lsmod modinfo depmod; do
 	rm -f "$stage/sbin/$t"
 	ln -s /usr/bin/kmod "$stage/sbin/$t"
 done
-# strace, for the ptrace tests.
+# strace, for the ptrace tests; jq, to parse isolctl's JSON.
 copy_with_libs "$(command -v strace)" /usr/bin/strace
+copy_with_libs "$(command -v jq)" /usr/bin/jq
 for t in /usr/lib/x86_64-linux-gnu/libkmod.so.2 /usr/lib/x86_64-linux-gnu/libc.so.6; do
 	copy_with_libs "$t"
 done
@@ -57,11 +63,24 @@ ln -s /lib/x86_64-linux-gnu "$stage/usr/lib/x86_64-linux-gnu" 2>/dev/null || tru
 
 # The module and the harness's fault injector, registered with depmod so
 # that modprobe works as on a real system.
-cp "$bdir/module/task_isolation.ko" "$bdir/fault/isol_fault.ko" \
-	"$stage/lib/modules/$release/extra/"
+if [ -n "${MODULE_KO:-}" ]; then
+	[ -r "$MODULE_KO" ] || die "MODULE_KO=$MODULE_KO: no such module"
+	mkdir -p "$stage/lib/modules/$release/updates/dkms"
+	cp "$MODULE_KO" "$stage/lib/modules/$release/updates/dkms/"
+else
+	cp "$bdir/module/task_isolation.ko" "$stage/lib/modules/$release/extra/"
+fi
+cp "$bdir/fault/isol_fault.ko" "$stage/lib/modules/$release/extra/"
 for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -r "$kroot/lib/modules/$release/$f" ] &&
 		cp "$kroot/lib/modules/$release/$f" "$stage/lib/modules/$release/"
+done
+# A small library module with no hardware behind it, which the bench's
+# load generator loads and unloads as busy systems do.
+for f in "$kroot/lib/modules/$release/kernel/lib/crc7.ko"*; do
+	[ -e "$f" ] || continue
+	mkdir -p "$stage/lib/modules/$release/kernel/lib"
+	cp "$f" "$stage/lib/modules/$release/kernel/lib/"
 done
 depmod -b "$stage" "$release"
 
@@ -78,6 +97,7 @@ cp "$TOP/tests/guest/init" "$stage/init"
 chmod 755 "$stage/init"
 cp -r "$TOP/tests/guest/cases" "$stage/tests/cases"
 cp "$TOP/tests/guest/lib.sh" "$TOP/tests/guest/demo.sh" "$stage/tests/"
+cp "$TOP/bench/guest/bench.sh" "$stage/tests/bench.sh"
 mkdir -p "$stage/tests/bin"
 for f in "$OUT"/guest-bin/*; do
 	[ -e "$f" ] || continue

@@ -8,6 +8,7 @@
 #   STRESS_SECONDS=N     length of the stress run per kernel (default 300,
 #                        0 skips it)
 #   LINT=0               skip the static checks (make lint)
+#   DKMS=0               skip the DKMS build and its guest
 #   DEBUG_TIME_SCALE=N   guest time limits on the debug kernel (6.1-debug)
 #                        are N times the usual (default 4)
 set -uo pipefail
@@ -91,7 +92,8 @@ boot_and_judge() {
 }
 
 run_host_units() {
-	local t name rc
+	local t name rc t0
+	t0=$(date +%s)
 	for t in "$TOP"/tests/unit/*.sh; do
 		[ -e "$t" ] || continue
 		name=$(sed -n 's/^# desc: //p' "$t" | head -n 1)
@@ -104,6 +106,7 @@ run_host_units() {
 			sed 's/^/#   /' "$OUT/unit.out"
 		fi
 	done
+	echo "# host unit tests took $(($(date +%s) - t0))s"
 }
 
 # The static checks of make lint, as TAP points; their findings as comments.
@@ -144,6 +147,37 @@ run_kernel() {
 			boot_and_judge "$series" "$release" stress "$release (stress)"
 	fi
 	echo "# $release suite took $(($(date +%s) - t0))s"
+	# DKMS is packaging: Debian's kernels tell all there is to know about it.
+	[ "${DKMS:-1}" = 0 ] || [ "$series" = "$DEBUG_SERIES" ] ||
+		run_dkms "$series" "$release" "$bdir"
+}
+
+# DKMS builds the module from its installed source tree against the
+# kernel's headers; that module, not the harness's, then boots in a guest.
+run_dkms() {
+	local series=$1 release=$2 bdir=$3 ko t0 a b
+	t0=$(date +%s)
+	if ! ko=$("$HARNESS_DIR/dkms.sh" "$series" 2>"$OUT/dkms.err"); then
+		tap fail "$release: dkms add/build/install against its headers"
+		sed 's/^/#   /' "$OUT/dkms.err"
+		return
+	fi
+	tap ok "$release: dkms add/build/install against its headers"
+	a=$(modinfo -F srcversion "$ko") b=$(modinfo -F srcversion "$bdir/module/task_isolation.ko")
+	if [ -n "$a" ] && [ "$a" = "$b" ]; then
+		tap ok "$release: DKMS builds the sources the suite tests (srcversion $a)"
+	else
+		tap fail "$release: DKMS builds the sources the suite tests (srcversion $a, suite's $b)"
+	fi
+	if ! MODULE_KO=$ko INITRAMFS=$bdir/initramfs-dkms.cpio.gz "$HARNESS_DIR/initramfs.sh" \
+		"$series" >/dev/null 2>"$OUT/initramfs.err"; then
+		tap fail "$release: guest initramfs with the DKMS module builds"
+		sed 's/^/#   /' "$OUT/initramfs.err"
+		return
+	fi
+	INITRAMFS=$bdir/initramfs-dkms.cpio.gz boot_and_judge "$series" "$release" dkms \
+		"$release (DKMS-built module)"
+	echo "# $release DKMS stage took $(($(date +%s) - t0))s"
 }
 
 # Each self-test breaks a guest on purpose; the harness must call it a

@@ -9,7 +9,7 @@ PKGS=(
 	kmod libkmod-dev
 	qemu-system-x86 busybox-static
 	xz-utils zstd gzip
-	perl dwarves file strace
+	perl dwarves file strace jq
 	sparse cppcheck
 )
 

@@ -36,7 +36,6 @@
 
 #define NR_ARMERS	3
 #define EPOCH_SECONDS	20
-#define SYSFS_DIR	"/sys/class/misc/task_isolation/"
 
 enum scenario { DISARM, BREAK_STRICT, EXEC, EXEC_KEEP, EXIT, THREADS, SPIN,
 		NR_SCENARIOS };
@@ -293,22 +292,6 @@ static void chaos_hotplug(void)
 	_exit(0);
 }
 
-static long read_sysfs(const char *name)
-{
-	char path[128];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), SYSFS_DIR "%s", name);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
 static pid_t start(void (*fn)(void))
 {
 	pid_t pid = fork();
@@ -325,9 +308,9 @@ static int reload_module(int times)
 
 	for (i = 0; i < times; i++) {
 		/* Records go after a grace period; rmmod needs them gone. */
-		for (tries = 0; tries < 50 && read_sysfs("records"); tries++)
+		for (tries = 0; tries < 50 && read_module_value("records"); tries++)
 			pause_ms(20);
-		if (read_sysfs("isolated") != 0)
+		if (read_module_value("isolated") != 0)
 			bad("tasks still isolated between epochs");
 		if (system("rmmod task_isolation") ||
 		    system("modprobe task_isolation")) {
@@ -404,7 +387,7 @@ int main(int argc, char **argv)
 	printf("%sok - stress: every isolated task ended, killed with a recorded break or disarmed cleanly\n",
 	       sh->bad ? "not " : "");
 	printf("%sok - stress: rmmod/modprobe %d times with nobody isolated, no record left\n",
-	       reloads == 3 * epochs && read_sysfs("records") == 0 ? "" : "not ",
+	       reloads == 3 * epochs && read_module_value("records") == 0 ? "" : "not ",
 	       reloads);
 	return sh->bad ? 1 : 0;
 }

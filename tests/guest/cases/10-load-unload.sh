@@ -1,5 +1,5 @@
 # desc: module loads and unloads cleanly, logging only its banner
-# profiles: nohz plain
+# profiles: nohz plain dkms
 . /tests/lib.sh
 mark_log
 modprobe task_isolation || fail "modprobe failed"

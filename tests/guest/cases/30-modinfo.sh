@@ -1,5 +1,5 @@
-# desc: modinfo shows license, version, description and author
-# profiles: nohz
+# desc: modinfo shows license, version, description, author and described parameters
+# profiles: nohz dkms
 . /tests/lib.sh
 ko=$(modinfo -n task_isolation) || fail "modinfo cannot find the module"
 echo "$ko"
@@ -9,4 +9,12 @@ for field in license version description author; do
 	[ -n "$v" ] || fail "no $field"
 done
 [ "$(modinfo -F license task_isolation)" = GPL ] || fail "license is not GPL"
+# Every parameter has a description, as kmod's modinfo (the one users
+# run; a bare "modinfo" here is busybox's applet) prints it:
+# "name:description (type)".
+parms=$(/sbin/modinfo -F parm task_isolation)
+echo "$parms"
+echo "$parms" | grep -q '^log_breaks:' || fail "no log_breaks parameter"
+echo "$parms" | grep -v -E '^[a-z0-9_]+:[^ (].*\([a-z]+\)$' | grep . &&
+	fail "a parameter without a description"
 exit 0

@@ -3,9 +3,7 @@
 . /tests/lib.sh
 modprobe task_isolation || fail "modprobe failed"
 cat /sys/class/misc/task_isolation/hooks
-fair_server_off 1 2 3
 isol_core 2>&1 | tee /tmp/core.out
-fair_server_restore
 
 grep -E '^(not )?ok ' /tmp/core.out >>"$ISOL_RESULTS"
 [ "$(cat /sys/class/misc/task_isolation/isolated)" = 0 ] ||

@@ -3,9 +3,7 @@
 . /tests/lib.sh
 modprobe task_isolation || fail "modprobe failed"
 [ -e /sys/kernel/tracing/trace ] || mount -t tracefs none /sys/kernel/tracing
-fair_server_off 1 2 3
 isol_attr 2>&1 | tee /tmp/attr.out
-fair_server_restore
 
 grep -E '^(not )?ok ' /tmp/attr.out >>"$ISOL_RESULTS"
 rmmod task_isolation || point fail "module unloads after the attribution tests"

@@ -168,17 +168,20 @@ struct isol_state expect_broken(int fd, unsigned int cause)
 	return st;
 }
 
-int read_isolated_count(void)
+long read_module_value(const char *name)
 {
-	FILE *f = fopen(SYSFS_ISOLATED, "r");
-	int n = -1;
+	char path[128];
+	long v = -1;
+	FILE *f;
 
+	snprintf(path, sizeof(path), SYSFS_DIR "%s", name);
+	f = fopen(path, "r");
 	if (f) {
-		if (fscanf(f, "%d", &n) != 1)
-			n = -1;
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
 		fclose(f);
 	}
-	return n;
+	return v;
 }
 
 

@@ -12,7 +12,7 @@
 
 #include "isol.h"
 
-#define SYSFS_ISOLATED "/sys/class/misc/task_isolation/isolated"
+#define SYSFS_DIR	"/sys/class/misc/task_isolation/"
 
 extern uint64_t tsc_per_ms;
 extern volatile int got_usr1;
@@ -56,7 +56,8 @@ int isolate(int cpu, unsigned int mode, int sig, unsigned int flags);
 void catch_usr1(void);
 struct isol_state state_of(int fd);
 struct isol_state expect_broken(int fd, unsigned int cause);
-int read_isolated_count(void);
+/* A number the module shows in SYSFS_DIR (isolated, records); -1 if none. */
+long read_module_value(const char *name);
 struct shared *shared_new(void);
 void shared_touch(struct shared *s);
 pid_t fork_isolated(struct shared *s, int cpu, unsigned int mode, int sig,

@@ -165,7 +165,7 @@ static void t_bad_args(int unused)
 	/* None of that changed anything. */
 	st = state_of(fd);
 	CHECK(st.state == ISOL_STATE_OFF && st.cpu == -1, "state %u", st.state);
-	CHECK(read_isolated_count() == 0, "isolated count %d", read_isolated_count());
+	CHECK(read_module_value("isolated") == 0, "isolated count %ld", read_module_value("isolated"));
 	_exit(0);
 }
 
@@ -428,12 +428,12 @@ static void t_exit(int unused)
 
 	if (!c) {
 		isolate(2, ISOL_MODE_LOG_ONLY, 0, 0);
-		CHECK(read_isolated_count() == 1, "count while isolated");
+		CHECK(read_module_value("isolated") == 1, "count while isolated");
 		_exit(0);
 	}
 	expect_exit_ok(c, "child");
-	CHECK(read_isolated_count() == 0, "count after exit %d",
-	      read_isolated_count());
+	CHECK(read_module_value("isolated") == 0, "count after exit %ld",
+	      read_module_value("isolated"));
 	_exit(0);
 }
 
@@ -596,7 +596,7 @@ static void t_not_quiet(int unused)
 	CHECK(res.busy & ISOL_BUSY_RUNNABLE, "busy 0x%x", res.busy);
 	CHECK(res.quiesce_ns >= 20000000ULL, "waited only %llu ns",
 	      (unsigned long long)res.quiesce_ns);
-	CHECK(read_isolated_count() == 0, "count %d", read_isolated_count());
+	CHECK(read_module_value("isolated") == 0, "count %ld", read_module_value("isolated"));
 	_exit(0);
 }
 
@@ -639,12 +639,12 @@ static void t_threads(int unused)
 	}
 	while (s->ready < 2)
 		usleep(1000);
-	CHECK(read_isolated_count() == 2, "isolated %d", read_isolated_count());
+	CHECK(read_module_value("isolated") == 2, "isolated %ld", read_module_value("isolated"));
 	s->release = 1;
 	for (i = 0; i < 2; i++)
 		pthread_join(th[i], NULL);
 	CHECK(c[0].ok && c[1].ok, "thread states %d %d", c[0].ok, c[1].ok);
-	CHECK(read_isolated_count() == 0, "isolated %d", read_isolated_count());
+	CHECK(read_module_value("isolated") == 0, "isolated %ld", read_module_value("isolated"));
 	_exit(0);
 }
 

@@ -29,7 +29,6 @@
 #include "guest.h"
 
 #define DEV		ISOL_DEVICE_PATH
-#define SYSFS_DIR	"/sys/class/misc/task_isolation/"
 #define USER_UID	1000
 #define ISOL_GID	990	/* stands in for the documented "isolation" group */
 

@@ -2,9 +2,7 @@
 # profiles: nohz
 . /tests/lib.sh
 modprobe task_isolation || fail "modprobe failed"
-fair_server_off 1 2 3
 isol_sec 2>&1 | tee /tmp/sec.out
-fair_server_restore
 grep -E '^(not )?ok ' /tmp/sec.out >>"$ISOL_RESULTS"
 rmmod task_isolation || point fail "module unloads after the security tests"
 exit 0

@@ -3,9 +3,7 @@
 # timeout: 300
 . /tests/lib.sh
 modprobe task_isolation || fail "modprobe failed"
-fair_server_off 1 2 3
 isol_fuzz -n "${ISOL_FUZZ_CALLS:-100000}" -p 6 2>&1 | tee /tmp/fuzz.out
-fair_server_restore
 grep -E '^(not )?ok ' /tmp/fuzz.out >>"$ISOL_RESULTS"
 rmmod task_isolation || point fail "module unloads after the fuzzer"
 exit 0

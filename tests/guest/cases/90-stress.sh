@@ -3,9 +3,7 @@
 # timeout: 3600
 . /tests/lib.sh
 modprobe task_isolation || fail "modprobe failed"
-fair_server_off 1 2 3
 isol_stress -t "${ISOL_STRESS_SECONDS:-300}" 2>&1 | tee /tmp/stress.out
-fair_server_restore
 grep -E '^(not )?ok ' /tmp/stress.out >>"$ISOL_RESULTS"
 [ "$(cat /sys/class/misc/task_isolation/isolated)" = 0 ] ||
 	point fail "no task left isolated after the stress run"

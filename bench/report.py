@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the guests' bench results into bench/results.json and a table.
+
+Each results file holds lines "result NAME JSON" written by
+bench/guest/bench.sh, one file per kernel. The table goes to stdout.
+"""
+import argparse
+import datetime
+import json
+import platform
+import subprocess
+import sys
+
+# /proc/interrupts rows, in words.
+IRQ_NAMES = {
+    "LOC": "timer", "RES": "resched IPI", "CAL": "call-function IPI",
+    "TLB": "TLB shootdown", "IWI": "irq_work IPI", "NMI": "NMI",
+    "SPU": "spurious", "PMI": "perf IRQ", "RTR": "APIC ICR read retry",
+    "THR": "threshold APIC", "DFR": "deferred error APIC",
+    "MCE": "machine check", "MCP": "machine check poll",
+    "TRM": "thermal event", "PIN": "posted IRQ", "NPI": "nested posted IRQ",
+    "PIW": "posted wakeup", "HYP": "hypervisor callback",
+}
+
+
+def load_results(path):
+    res = {}
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if not line.startswith("result "):
+                continue
+            _, name, blob = line.split(" ", 2)
+            res[name] = json.loads(blob)
+            if name.startswith("quiet.") or name == "scale":
+                fix_totals(res[name])
+    return res
+
+
+def host_info(load_file):
+    samples = []
+    if load_file:
+        with open(load_file, encoding="utf-8") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) >= 5:
+                    samples.append({"time": int(parts[0]),
+                                    "loadavg": [float(x) for x in parts[1:4]],
+                                    "qemu_processes": int(parts[4])})
+    try:
+        qemu = subprocess.run(["qemu-system-x86_64", "--version"],
+                              capture_output=True, text=True,
+                              check=False).stdout.splitlines()[0]
+    except (OSError, IndexError):
+        qemu = "unknown"
+    peak = max((s["loadavg"][0] for s in samples), default=None)
+    return {"kernel": platform.release(), "cpus": _host_cpus(),
+            "qemu": qemu, "accel": "tcg,thread=single",
+            "load_samples": samples, "peak_load_1min": peak}
+
+
+def _host_cpus():
+    import os
+    return os.cpu_count()
+
+
+def fix_totals(run):
+    """Recount entries without the TLB row: a TLB shootdown is a
+    function-call IPI, already counted in CAL (results written before the
+    guest program knew that added it twice)."""
+    for cpu in run["cpus"]:
+        total = sum(e["n"] for name, e in cpu["entries"].items()
+                    if name != "TLB")
+        cpu["entries_total"] = total
+        cpu["emulator_gaps"] = max(cpu["gaps"] - total, 0)
+
+
+def entries_text(cpu):
+    parts = []
+    tlb = cpu["entries"].get("TLB", {}).get("n", 0)
+    for name, e in sorted(cpu["entries"].items(), key=lambda kv: -kv[1]["n"]):
+        label = IRQ_NAMES.get(name)
+        if name == "TLB":
+            continue
+        if name == "CAL" and tlb:
+            parts.append("call-function IPI %d (%d TLB)" % (e["n"], tlb))
+            continue
+        if label is None:
+            label = "IRQ %s %s" % (name, e["desc"].split(" ")[-1]) \
+                if name.isdigit() else name
+        parts.append("%s %d" % (label, e["n"]))
+    return ", ".join(parts) if parts else "-"
+
+
+def module_text(cpu):
+    m = cpu.get("module")
+    if m is None:
+        return "-"
+    causes = ", ".join("%s %d" % kv for kv in m["by_cause"].items())
+    return "%d%s" % (m["breaks"], " (%s)" % causes if causes else "")
+
+
+def ms(ns):
+    return "%.1f ms" % (ns / 1e6)
+
+
+def ratio(b, a):
+    if a == 0:
+        return "n/a (a=0)" if b else "1.00 (both 0)"
+    return "%.2f" % (b / a)
+
+
+def print_quiet(kern, out):
+    seconds = kern["info"]["seconds"]
+    thr = kern["info"]["threshold_us"]
+    out.append("Kernel entries on isolated CPU 2, %d s busy loop "
+               "(/proc/interrupts; gaps = vDSO clock stalls > %d us):"
+               % (seconds, thr))
+    hdr = "  %-5s %-22s %7s  %-28s %-18s %7s %9s %9s %10s" % (
+        "load", "configuration", "entries", "by cause", "module breaks",
+        "gaps", "emulator", "max gap", "stolen")
+    out.append(hdr)
+    for state in ("idle", "busy"):
+        a = kern.get("quiet.%s.a" % state)
+        b = kern.get("quiet.%s.b" % state)
+        if not a or not b:
+            continue
+        for label, run in (("(a) nohz_full only", a),
+                           ("(b) module, log-only", b)):
+            c = run["cpus"][0]
+            out.append("  %-5s %-22s %7d  %-28s %-18s %7d %9d %9s %10s" % (
+                state, label, c["entries_total"], entries_text(c),
+                module_text(c), c["gaps"], c["emulator_gaps"],
+                ms(c["max_gap_ns"]), ms(c["stolen_ns"])))
+        ca, cb = a["cpus"][0], b["cpus"][0]
+        out.append("  %-5s %-22s %7s  %-28s %-18s %7s %9s %9s %10s" % (
+            "", "ratio (b)/(a)",
+            ratio(cb["entries_total"], ca["entries_total"]), "", "",
+            ratio(cb["gaps"], ca["gaps"]),
+            ratio(cb["emulator_gaps"], ca["emulator_gaps"]),
+            ratio(cb["max_gap_ns"], ca["max_gap_ns"]),
+            ratio(cb["stolen_ns"], ca["stolen_ns"])))
+
+
+def print_scale(kern, out):
+    sc = kern.get("scale")
+    if not sc:
+        return
+    out.append("Scale: %d tasks isolated (log-only) at once, busy system, "
+               "%d s:" % (len(sc["cpus"]), sc["seconds"]))
+    out.append("  %-4s %7s  %-28s %-18s %7s %9s %9s" % (
+        "cpu", "entries", "by cause", "module breaks", "gaps", "emulator",
+        "max gap"))
+    for c in sc["cpus"]:
+        out.append("  %-4d %7d  %-28s %-18s %7d %9d %9s" % (
+            c["cpu"], c["entries_total"], entries_text(c), module_text(c),
+            c["gaps"], c["emulator_gaps"], ms(c["max_gap_ns"])))
+
+
+def print_micro(kern, out):
+    m = kern.get("micro")
+    if not m:
+        return
+    out.append("Cost to everyone else: loops on CPU 0, median of %d "
+               "interleaved rounds, ratio to module not loaded:" % m["rounds"])
+    out.append("  %-11s %14s %18s %22s %18s" % (
+        "loop", "not loaded", "loaded, idle", "loaded, CPU 2 isolated",
+        "round spread"))
+    for name in ("getppid", "page_fault", "fork_exit"):
+        b = m[name]
+        base = b["not_loaded"]["median_ns_per_op"]
+        rounds = b["not_loaded"]["ns_per_op"]
+        # How far rounds of one state stray from each other: the noise floor.
+        spread = (max(rounds) - min(rounds)) / base * 100 if base else 0
+        out.append("  %-11s %11.2f us %18s %22s %17.0f%%" % (
+            name, base / 1e3, "%.3f" % b["loaded_idle"]["ratio"],
+            "%.3f" % b["loaded_isolated"]["ratio"], spread))
+
+
+def print_latency(kern, out):
+    lat = kern.get("latency")
+    if not lat:
+        return
+    out.append("Latency (us, %d trials each):" % lat["trials"])
+    out.append("  %-44s %9s %9s %9s" % ("", "median", "p99", "max"))
+    out.append("  with the hooks kept armed by a task isolated on CPU 3:")
+    rows = (
+        ("enter_hooks_armed", "enter isolation"),
+        ("notify_hooks_armed", "IPI from CPU 0 to handler on CPU 2"),
+        ("notify_hooks_armed_ipi_to_break", "  of which: IPI sent to break"),
+        ("notify_hooks_armed_break_to_handler", "  of which: break to handler"),
+        (None, "  the task alone (hooks armed and removed with it):"),
+        ("enter", "enter isolation"),
+        ("notify", "IPI from CPU 0 to handler on CPU 2"),
+        ("notify_ipi_to_break", "  of which: IPI sent to break"),
+        ("notify_break_to_handler", "  of which: break to handler"))
+    for key, label in rows:
+        if key is None:
+            out.append(label)
+            continue
+        v = lat[key]
+        out.append("  %-44s %9.0f %9.0f %9.0f%s" % (
+            label, v["median_us"], v["p99_us"], v["max_us"],
+            "" if v["n"] == lat["trials"] else "  (%d trials)" % v["n"]))
+
+
+def print_load(kern, out):
+    ld = kern.get("load.busy")
+    if not ld:
+        return
+    ops = ", ".join("%s %d" % kv for kv in ld["ops"].items())
+    out.append("Load generator (busy runs): %d workers on CPU %s for %.0f s: %s"
+               % (ld["workers"], ld["cpus"], ld["seconds"], ops))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--host-load")
+    ap.add_argument("--wall", type=int)
+    ap.add_argument("results", nargs="+")
+    args = ap.parse_args()
+
+    doc = {
+        "generated": datetime.datetime.now(datetime.timezone.utc)
+        .strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "wall_seconds": args.wall,
+        "host": host_info(args.host_load),
+        "method": {
+            "entries": "per-CPU /proc/interrupts row deltas over the loop, "
+                       "read from CPU 0; same in (a) and (b); TLB is listed "
+                       "but not added, being part of CAL",
+            "gaps": "consecutive vDSO CLOCK_MONOTONIC reads further apart "
+                    "than the threshold",
+            "emulator_gaps": "gaps minus kernel entries, floored at 0: "
+                             "stalls with no kernel entry behind them",
+            "stolen_ns": "sum of all gaps",
+            "module": "(b) only: break records of the monitor stream "
+                      "inside the loop's window; gaps_with_break matches "
+                      "each gap against their timestamps",
+            "fair_server": "6.8+: fair server runtime 0 on CPUs 1-3 in "
+                           "every configuration",
+            "micro": "a task spins on CPU 2 in every state (isolated only "
+                     "in loaded_isolated), since under single-threaded "
+                     "emulation any busy vCPU takes time from CPU 0",
+        },
+        "kernels": {},
+    }
+    trouble = []
+    lines = []
+    for path in args.results:
+        kern = load_results(path)
+        if "end-of-bench" not in kern:
+            sys.exit("%s: bench did not finish" % path)
+        del kern["end-of-bench"]
+        info = kern["info"]
+        try:
+            with open(path.replace(".results", ".trouble"),
+                      encoding="utf-8") as f:
+                kern["kernel_trouble"] = f.read().splitlines()
+        except FileNotFoundError:
+            kern["kernel_trouble"] = []
+        if kern["kernel_trouble"]:
+            trouble.append("%s: %s" % (info["kernel"],
+                                       kern["kernel_trouble"][0]))
+        doc["kernels"][info["kernel"]] = kern
+        lines.append("")
+        lines.append("=== %s: %d vCPUs, nohz_full=%s, clocksource %s, "
+                     "fair server on isolated CPUs: %s ===" % (
+                         info["kernel"], info["cpus"], info["nohz_full"],
+                         info["clocksource"],
+                         info["fair_server_isolated_cpus"]))
+        print_quiet(kern, lines)
+        print_scale(kern, lines)
+        print_micro(kern, lines)
+        print_latency(kern, lines)
+        print_load(kern, lines)
+    host = doc["host"]
+    for t in trouble:
+        lines.append("")
+        lines.append("Kernel warning during the run (see results.json): " + t)
+    lines.append("")
+    lines.append("Host: %d CPUs, %s, peak 1-min load %s during the run; "
+                 "wall time %s s" % (host["cpus"], host["qemu"],
+                                     host["peak_load_1min"], args.wall))
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1, sort_keys=False)
+        f.write("\n")
+    print("\n".join(lines))
+    print("\n# wrote %s" % args.out)
+
+
+if __name__ == "__main__":
+    main()

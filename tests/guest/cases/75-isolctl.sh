@@ -1,0 +1,161 @@
+# desc: isolctl run, status, monitor and check
+# profiles: nohz plain
+. /tests/lib.sh
+
+skip_point() {
+	echo "ok - $* # SKIP" >>"$ISOL_RESULTS"
+}
+
+# check: one point, true when "$@" succeeds.
+check() {
+	local what=$1
+	shift
+	if "$@"; then point ok "isolctl: $what"; else point fail "isolctl: $what"; fi
+}
+
+is_json() {
+	jq -e . "$1" >/dev/null 2>&1
+}
+
+rmmod task_isolation 2>/dev/null
+
+if [ "$ISOL_PROFILE" = plain ]; then
+	isolctl check --json >/tmp/check.json
+	rc=$?
+	check "check without nohz_full: JSON parses" is_json /tmp/check.json
+	check "check without nohz_full: nohz_full fails, exit 4" \
+		test "$rc/$(jq -r '.checks[] | select(.id == "nohz_full") | .status' /tmp/check.json)" = 4/fail
+	isolctl run -- true 2>/tmp/run.err
+	rc=$?
+	cat /tmp/run.err
+	check "run without nohz_full: exit 125, names the cause" \
+		test $rc = 125 -a -n "$(grep 'no nohz_full CPU on this system' /tmp/run.err)"
+	rmmod task_isolation 2>/dev/null
+	exit 0
+fi
+
+# Auto-load through libkmod.
+isolctl status --json >/tmp/status0.json
+check "status before loading: JSON parses, module not loaded" \
+	test "$(jq -r .module.loaded /tmp/status0.json)" = false
+isolctl run -c 2 -q -- true 2>/tmp/load.err
+rc=$?
+cat /tmp/load.err
+check "run loads the module through libkmod (exit $rc)" \
+	test $rc = 0 -a -e /dev/task_isolation -a -n "$(grep 'loaded the task_isolation module' /tmp/load.err)"
+grep -q '^task_isolation ' /proc/modules || point fail "isolctl: module in /proc/modules after auto-load"
+
+# A busy loop: no stolen break, except on 6.8+ the fair server's kicks,
+# which isolctl names: it leaves the server as the kernel set it.
+fs=/sys/kernel/debug/sched/fair_server/cpu2/runtime
+fs_before=$(cat $fs 2>/dev/null)
+isolctl run -c 2 --json /tmp/spin.json -- isol_spin spin 3000 2>/tmp/spin.err
+rc=$?
+cat /tmp/spin.err
+check "run --json: JSON parses" is_json /tmp/spin.json
+stolen=$(jq -c '[.causes[] | select(.self | not) | .cause] | sort' /tmp/spin.json)
+if grep -q '^isolctl: fair server on for cpu 2' /tmp/spin.err; then
+	# Its kick (a reschedule IPI and the tick) comes back about once a
+	# second, and nothing else may.
+	skip_point "isolctl: run on a busy loop: zero stolen breaks (the fair server is on)"
+	check "run on a busy loop, fair server on: exit 0, stolen breaks are its kicks only ($stolen)" \
+		test "$rc/$(jq -r .cpu /tmp/spin.json)" = 0/2 -a \
+		"$(jq -c '[.causes[] | select(.self | not) | .cause] - ["timer", "ipi_resched"]' /tmp/spin.json)" = "[]"
+else
+	check "run on a busy loop: exit 0, zero stolen breaks ($stolen)" \
+		test "$rc/$(jq -r '.breaks.stolen' /tmp/spin.json)/$(jq -r .cpu /tmp/spin.json)" = 0/0/2
+fi
+fair_server_policy() {
+	grep -q '^isolctl: fair server on for cpu 2: .*--fair-server-off' /tmp/spin.err &&
+		[ "$(cat $fs)" = "$fs_before" ]
+}
+if [ -n "$fs_before" ] && [ "$fs_before" != 0 ]; then
+	check "run says the fair server is on and how to turn it off, and leaves it" \
+		fair_server_policy
+fi
+
+# A program that sleeps: its syscalls are self-inflicted breaks.
+isolctl run --json /tmp/sleep.json -- isol_spin sleep 5 20 2>/tmp/sleep.err
+rc=$?
+cat /tmp/sleep.err
+n=$(jq -r '[.causes[] | select(.cause == "syscall")][0].count' /tmp/sleep.json)
+check "run on a sleeping program: exit 0, >= 5 syscalls counted as self ($n)" \
+	test $rc = 0 -a "${n:-0}" -ge 5 -a \
+	"$(jq -r '[.causes[] | select(.cause == "syscall")][0].self' /tmp/sleep.json)" = true
+check "run: text report names the self-inflicted syscalls" \
+	grep -q 'syscall .*self' /tmp/sleep.err
+
+# Strict: the first break kills with the chosen signal.
+isolctl run -c 3 --strict --signal USR1 --json /tmp/strict.json -- isol_spin spin 3000 2>/tmp/strict.err
+rc=$?
+cat /tmp/strict.err
+check "run --strict --signal USR1: killed at the first break, exit 138 ($rc)" \
+	test "$rc/$(jq -r .end_cause /tmp/strict.json)/$(jq -r .exit.signal /tmp/strict.json)" = 138/break/SIGUSR1
+
+# Exit codes.
+isolctl run -q -- sh -c 'exit 3'
+check "run passes the command's status through" test $? = 3
+isolctl run -q -- sh -c 'kill -TERM $$'
+check "run: killed by SIGTERM gives 143" test $? = 143
+isolctl run -- /nonexistent 2>/dev/null
+check "run: command not found gives 127" test $? = 127
+isolctl run -- /etc/passwd 2>/dev/null
+check "run: command not executable gives 126" test $? = 126
+isolctl run -c 0 -- true 2>/tmp/cpu0.err
+rc=$?
+check "run -c 0: exit 125, 'cpu 0 is not in nohz_full (nohz_full=1-3)'" \
+	test $rc = 125 -a -n "$(grep -F 'cpu 0 is not in nohz_full (nohz_full=1-3)' /tmp/cpu0.err)"
+
+# check and status.
+isolctl check --json >/tmp/check.json
+rc=$?
+isolctl check
+check "check --json parses, nohz_full passes, exit code as documented ($rc)" \
+	test "$(jq -r '.checks[] | select(.id == "nohz_full") | .status' /tmp/check.json)/$(jq -r .exit_code /tmp/check.json)" = "pass/$rc"
+isolctl status
+isolctl status --json >/tmp/status.json
+check "status --json parses, module loaded, cpus 1-3 nohz_full" \
+	test "$(jq -r .module.loaded /tmp/status.json)/$(jq -c '[.cpus[] | select(.nohz_full) | .cpu]' /tmp/status.json)" = "true/[1,2,3]"
+
+# status while a task is isolated, against the module's own sysfs record.
+if [ -d /sys/class/misc/task_isolation/cpu2 ]; then
+	isolctl run -c 2 -q -- isol_spin spin 3000 &
+	sleep 2
+	isolctl status --json >/tmp/status1.json
+	pid=$(cut -d' ' -f1 /sys/class/misc/task_isolation/cpu2/task)
+	wait
+	check "status shows the isolated task as sysfs does (pid $pid)" \
+		test "$(jq -r '.cpus[2].isolation.state' /tmp/status1.json)/$(jq -r '.cpus[2].isolation.pid' /tmp/status1.json)" = "isolated/$pid"
+	isolctl run -c 2 -q --json /tmp/rec.json -- isol_spin sleep 3 10
+	isolctl status --json >/tmp/status2.json
+	check "status breaks agree with the run's record" \
+		test "$(jq -r '.cpus[2].isolation.breaks.syscall' /tmp/status2.json)" = \
+		"$(jq -r '[.causes[] | select(.cause == "syscall")][0].count' /tmp/rec.json)"
+else
+	skip_point "isolctl: status against the per-CPU sysfs records (not in this module yet)"
+fi
+
+# monitor: the stream agrees with the run's record.
+if jq -e '.module.features | index("monitor")' /tmp/status.json >/dev/null; then
+	isolctl monitor --json -c 2 -d 6s >/tmp/mon.json 2>/tmp/mon.err &
+	mpid=$!
+	sleep 0.5
+	isolctl run -c 2 -q --json /tmp/mrun.json -- isol_spin sleep 3 10
+	kill -INT $mpid
+	wait $mpid
+	rc=$?
+	cat /tmp/mon.err
+	pid=$(jq -r .pid /tmp/mrun.json)
+	check "monitor --json: every line parses, exit 0 on SIGINT ($rc)" \
+		test $rc = 0 -a "$(jq -c . /tmp/mon.json 2>/dev/null | wc -l)" = "$(wc -l </tmp/mon.json)"
+	check "monitor shows as many breaks of the run's pid as the module counted" \
+		test "$(jq -s "[.[] | select(.type == \"break\" and .pid == $pid)] | length" /tmp/mon.json)" = \
+		"$(jq -r .breaks.total /tmp/mrun.json)"
+else
+	skip_point "isolctl: monitor stream (not in this module yet)"
+fi
+
+[ "$(cat /sys/class/misc/task_isolation/isolated)" = 0 ] ||
+	point fail "isolctl: no task left isolated"
+rmmod task_isolation || point fail "isolctl: module unloads after the isolctl tests"
+exit 0

@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: boot each kernel in bench mode (bench/guest/bench.sh runs the
+# measurements in the guest), then print the table and write
+# bench/results.json (bench/report.py). One guest at a time.
+#   BENCH_KERNELS="6.1 6.12"  kernel series to measure
+#   BENCH_SECONDS=60          busy-loop length of each kernel-entry run
+#   BENCH_SCALE_SECONDS=30    the same for the three-task scale run
+#   BENCH_THRESHOLD_US=10     shortest gap the loop records
+#   BENCH_ROUNDS=7            interleaved microbenchmark rounds
+#   BENCH_TRIALS=200          latency trials
+#   BENCH_OUT=bench/results.json
+#   BENCH_ONLY=quiet,scale,micro,latency   parts to run (development)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kernels=${BENCH_KERNELS:-$KERNELS_ALL}
+seconds=${BENCH_SECONDS:-60}
+scale_seconds=${BENCH_SCALE_SECONDS:-$(((seconds + 1) / 2))}
+threshold=${BENCH_THRESHOLD_US:-10}
+rounds=${BENCH_ROUNDS:-7}
+trials=${BENCH_TRIALS:-200}
+only=${BENCH_ONLY:-quiet,scale,micro,latency}
+json=${BENCH_OUT:-$TOP/bench/results.json}
+
+t_all=$(date +%s)
+mkdir -p "$LOGS"
+hostload=$LOGS/bench.hostload
+# The host is shared: sample its load while the guests run, for the record.
+sample_load() {
+	while :; do
+		echo "$(date +%s) $(cut -d' ' -f1-3 /proc/loadavg) $(pgrep -c qemu-system || true)"
+		sleep 20
+	done
+}
+sample_load >"$hostload" &
+sampler=$!
+trap 'kill $sampler 2>/dev/null || true' EXIT
+
+"$HARNESS_DIR/setup-host.sh"
+# shellcheck disable=SC2086
+"$HARNESS_DIR/kernels.sh" $kernels
+
+results=()
+for s in $kernels; do
+	"$HARNESS_DIR/build-module.sh" "$s" >/dev/null
+	"$HARNESS_DIR/initramfs.sh" "$s" >/dev/null
+	release=$(kernel_release "$s")
+	note "bench on $release: 4 runs of ${seconds}s, one of ${scale_seconds}s, microbenchmarks, latency"
+	t0=$(date +%s)
+	rc=0
+	# The busy-loop runs, plus boot, microbenchmarks and latency trials
+	# (a strict-mode notification can take over a second on 6.1).
+	VM_TIMEOUT=$(((seconds * 4 + scale_seconds) * 2 + trials * 3 + 300)) HUNG_TASK_SECS=120 \
+		VM_APPEND="isolbench.seconds=$seconds isolbench.scale_seconds=$scale_seconds isolbench.threshold_us=$threshold isolbench.rounds=$rounds isolbench.trials=$trials isolbench.only=$only" \
+		"$HARNESS_DIR/vm.sh" "$s" bench nohz || rc=$?
+	res=$LOGS/$release.bench.results
+	console=$LOGS/$release.bench.console.log
+	note "$release: guest ran $(($(date +%s) - t0))s"
+	if ! grep -q '^result end-of-bench' "$res" 2>/dev/null; then
+		[ $rc -eq 124 ] && note "guest timed out"
+		note "bench did not finish on $release; last console lines ($console):"
+		tail -n 25 "$console" | sed 's/^/#   /'
+		exit 1
+	fi
+	# Reported with the figures, not fatal: the guest finished.
+	rm -f "$LOGS/$release.bench.trouble"
+	if ! bad=$("$HARNESS_DIR/scan-log.sh" "$console" 2>&1); then
+		note "kernel trouble in $console:"
+		echo "$bad" | head -n 20 | tee "$LOGS/$release.bench.trouble" |
+			sed 's/^/#   /'
+	fi
+	results+=("$res")
+done
+kill $sampler 2>/dev/null || true
+python3 "$TOP/bench/report.py" --out "$json" --host-load "$hostload" \
+	--wall "$(($(date +%s) - t_all))" "${results[@]}"

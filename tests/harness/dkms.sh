@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build and install the module with DKMS against one kernel series' cached
+# headers, as `dkms add/build/install` does on a user's machine, but in a
+# throw-away DKMS tree under $OUT/dkms/RELEASE (source, dkms and install
+# trees, signing key): nothing under /usr/src, /var/lib/dkms or
+# /lib/modules is touched. The module is signed with a key made for the
+# run, as DKMS signs with its MOK key. Prints the installed module's path.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+series=$1
+release=$(kernel_release "$series")
+[ -n "$release" ] || die "kernel $series not fetched"
+kdir=$(kernel_dir "$series")/root/usr/src/linux-headers-$release
+"$HARNESS_DIR/setup-host.sh" dkms openssl >&2
+version=$(cat "$TOP/VERSION")
+name=$(sed -n 's/^PACKAGE_NAME="\(.*\)"$/\1/p' "$TOP/dkms.conf")
+
+tree=$OUT/dkms/$release
+rm -rf "$tree"
+# The install tree stands for /lib/modules: the kernel's own module lists,
+# without its modules.
+mkdir -p "$tree/dkms" "$tree/install/$release"
+cp "$(kernel_dir "$series")"/root/lib/modules/"$release"/modules.* "$tree/install/$release/"
+log=$tree/dkms.log
+make -s -C "$TOP" dkms-source DESTDIR="$tree" DKMS_SOURCE_TREE=/src >"$log" 2>&1 ||
+	{ cat "$log" >&2; die "make dkms-source failed"; }
+
+# dkms reads the signing settings from the environment when
+# /etc/dkms/framework.conf leaves them unset, as Debian's does.
+export sign_file=$kdir/scripts/sign-file
+export mok_signing_key=$tree/mok.key mok_certificate=$tree/mok.pub
+dkms_opts=(-m "$name" -v "$version" --dkmstree "$tree/dkms" --sourcetree "$tree/src"
+	--installtree "$tree/install")
+kopts=(-k "$release" --kernelsourcedir "$kdir")
+for step in add build install; do
+	opts=("${dkms_opts[@]}")
+	[ $step = add ] || opts+=("${kopts[@]}")
+	[ $step = install ] && opts+=(--no-depmod)
+	echo "+ dkms $step ${opts[*]}" >>"$log"
+	dkms $step "${opts[@]}" >>"$log" 2>&1 || {
+		cat "$log" >&2
+		for f in "$tree"/dkms/"$name"/"$version"/build/make.log; do
+			[ -r "$f" ] && cat "$f" >&2
+		done
+		die "dkms $step for $release failed"
+	}
+done
+ko=$(find "$tree/install/$release/updates/dkms" -name 'task_isolation.ko*' | head -n 1)
+[ -n "$ko" ] || { cat "$log" >&2; die "dkms installed no task_isolation.ko for $release"; }
+echo "$ko"

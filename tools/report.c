@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/* isolctl run: the report printed when the command exits. */
+#define _GNU_SOURCE
+#include <string.h>
+#include <sys/wait.h>
+
+#include "report.h"
+
+int run_exit_code(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return EXIT_RUN_SIGNAL + WTERMSIG(wstatus);
+	return EXIT_RUN_FAILED;
+}
+
+void report_attribute(struct run_report *r, const struct isol_break *b,
+		      const char *func)
+{
+	struct attribution *a;
+	int i;
+
+	for (i = 0; i < r->nr_attr; i++) {
+		a = &r->attr[i];
+		if (a->cause == b->cause && a->sender_cpu == b->sender_cpu &&
+		    !strncmp(a->sender_comm, b->sender_comm, ISOL_COMM_LEN) &&
+		    !strncmp(a->func, func, ISOL_SYM_LEN)) {
+			a->count++;
+			return;
+		}
+	}
+	if (r->nr_attr == MAX_ATTRIBUTIONS) {
+		r->other_stolen++;
+		return;
+	}
+	a = &r->attr[r->nr_attr++];
+	memset(a, 0, sizeof(*a));
+	a->cause = b->cause;
+	a->sender_cpu = b->sender_cpu;
+	snprintf(a->sender_comm, sizeof(a->sender_comm), "%.*s", ISOL_COMM_LEN,
+		 b->sender_comm);
+	snprintf(a->func, sizeof(a->func), "%.*s", ISOL_SYM_LEN, func);
+	a->count = 1;
+}
+
+static const char *mode_str(unsigned int mode)
+{
+	return mode == ISOL_MODE_STRICT ? "strict" : "log-only";
+}
+
+static uint64_t isolated_ns(const struct run_report *r)
+{
+	if (!r->timing || !r->st.enabled_ns || r->st.ended_ns < r->st.enabled_ns)
+		return 0;
+	return r->st.ended_ns - r->st.enabled_ns;
+}
+
+static void breaks_split(const struct run_report *r, uint64_t *self,
+			 uint64_t *stolen)
+{
+	unsigned int c;
+
+	*self = *stolen = 0;
+	for (c = 1; c < ISOL_NR_CAUSES; c++) {
+		if (ISOL_CAUSE_IS_SELF(c))
+			*self += r->st.nr_by_cause[c];
+		else
+			*stolen += r->st.nr_by_cause[c];
+	}
+}
+
+static void exit_words(const struct run_report *r, char *buf, size_t len)
+{
+	char sig[32];
+
+	if (WIFEXITED(r->wstatus))
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(r->wstatus));
+	else if (WIFSIGNALED(r->wstatus))
+		snprintf(buf, len, "killed by %s%s",
+			 signal_name(WTERMSIG(r->wstatus), sig, sizeof(sig)),
+			 WCOREDUMP(r->wstatus) ? " (core dumped)" : "");
+	else
+		snprintf(buf, len, "ended with wait status %#x", r->wstatus);
+}
+
+void report_text(const struct run_report *r, FILE *f)
+{
+	char a[64], b[64], how[96], desc[256], sig[32];
+	uint64_t self, stolen;
+	unsigned int c;
+	int i;
+
+	exit_words(r, how, sizeof(how));
+	fprintf(f, "isolctl: %s ran %s on cpu %d (%s%s%s), %s\n", r->argv[0],
+		format_ns(r->runtime_ns, a, sizeof(a)), r->cpu, mode_str(r->mode),
+		r->mode == ISOL_MODE_STRICT ? ", " : "",
+		r->mode == ISOL_MODE_STRICT ? signal_name(r->signal, sig, sizeof(sig)) : "",
+		how);
+	if (!r->have_state) {
+		fprintf(f, "  no isolation record: the module did not report one\n");
+		return;
+	}
+	fprintf(f, "  isolated       %s, ended: %s\n",
+		r->timing ? format_ns(isolated_ns(r), a, sizeof(a)) : "(no timing)",
+		r->st.state == ISOL_STATE_ENDED ? isol_end_str(r->st.end_cause) :
+		r->st.state == ISOL_STATE_ISOLATED ? "still isolated" : "never");
+	breaks_split(r, &self, &stolen);
+	fprintf(f, "  breaks         %llu: %llu self-inflicted, %llu stolen\n",
+		(unsigned long long)r->st.nr_breaks, (unsigned long long)self,
+		(unsigned long long)stolen);
+	if (r->timing)
+		fprintf(f, "  longest quiet  %s\n",
+			format_ns(r->st.max_quiet_ns, a, sizeof(a)));
+	if (r->st.nr_breaks) {
+		fprintf(f, "  %-14s %-7s %8s %12s\n", "cause", "kind", "count",
+			"time lost");
+		for (c = 1; c < ISOL_NR_CAUSES; c++) {
+			if (!r->st.nr_by_cause[c])
+				continue;
+			fprintf(f, "  %-14s %-7s %8llu %12s\n", isol_cause_name(c),
+				ISOL_CAUSE_IS_SELF(c) ? "self" : "stolen",
+				(unsigned long long)r->st.nr_by_cause[c],
+				r->timing ? format_ns(r->st.ns_by_cause[c], b, sizeof(b)) : "-");
+		}
+	}
+	if (stolen && r->monitored) {
+		fprintf(f, "  stolen, by source:\n");
+		for (i = 0; i < r->nr_attr; i++) {
+			const struct attribution *at = &r->attr[i];
+
+			fprintf(f, "    %8llu  %-12s", (unsigned long long)at->count,
+				isol_cause_name(at->cause));
+			if (at->sender_cpu >= 0)
+				fprintf(f, " from cpu %d", at->sender_cpu);
+			if (at->sender_comm[0])
+				fprintf(f, " (%s)", at->sender_comm);
+			if (at->func[0])
+				fprintf(f, " ran %s", at->func);
+			fputc('\n', f);
+		}
+		if (r->other_stolen)
+			fprintf(f, "    %8llu  from other sources\n",
+				(unsigned long long)r->other_stolen);
+	} else if (stolen && r->no_monitor_why) {
+		fprintf(f, "  stolen, by source: unknown (%s)\n", r->no_monitor_why);
+	}
+	if (r->records_lost)
+		fprintf(f, "  warning: %llu break records were dropped before isolctl "
+			"read them; attribution is incomplete\n",
+			(unsigned long long)r->records_lost);
+	if (r->st.last_break.cause) {
+		break_describe(&r->st.last_break, r->st.last_func, desc, sizeof(desc));
+		fprintf(f, "  %-14s %s\n", r->st.end_cause == ISOL_END_BREAK ?
+			"first break" : "last break", desc);
+	}
+	if (self)
+		fprintf(f, "  note: the command's start-up (exec, page faults of the new "
+			"image, the loader's syscalls) counts as self-inflicted breaks%s\n",
+			r->mode == ISOL_MODE_STRICT ?
+			"; in strict mode the first of them ends isolation" : "");
+}
+
+static void json_break(struct json *j, const char *key, const struct isol_break *b,
+		       const char *func)
+{
+	json_obj_begin(j, key);
+	json_str(j, "cause", isol_cause_name(b->cause));
+	json_bool(j, "self", ISOL_CAUSE_IS_SELF(b->cause));
+	json_u64(j, "time_ns", b->time_ns);
+	json_u64(j, "cpu", b->cpu);
+	json_i64(j, "pid", b->pid);
+	json_strn(j, "comm", b->comm, ISOL_COMM_LEN);
+	json_u64(j, "detail", b->detail);
+	json_strn(j, "desc", b->desc, ISOL_DESC_LEN);
+	if (b->sender_cpu >= 0)
+		json_i64(j, "sender_cpu", b->sender_cpu);
+	else
+		json_null(j, "sender_cpu");
+	if (b->sender_pid > 0) {
+		json_i64(j, "sender_pid", b->sender_pid);
+		json_strn(j, "sender_comm", b->sender_comm, ISOL_COMM_LEN);
+	} else {
+		json_null(j, "sender_pid");
+		json_null(j, "sender_comm");
+	}
+	if (func && func[0])
+		json_strn(j, "func", func, ISOL_SYM_LEN);
+	else
+		json_null(j, "func");
+	json_obj_end(j);
+}
+
+void report_json(const struct run_report *r, FILE *f)
+{
+	char sig[32];
+	uint64_t self, stolen;
+	struct json j;
+	unsigned int c;
+	int i;
+
+	json_init(&j, f, true);
+	json_obj_begin(&j, NULL);
+	json_arr_begin(&j, "command");
+	for (i = 0; r->argv[i]; i++)
+		json_str(&j, NULL, r->argv[i]);
+	json_arr_end(&j);
+	json_i64(&j, "pid", r->pid);
+	json_i64(&j, "cpu", r->cpu);
+	json_str(&j, "mode", mode_str(r->mode));
+	if (r->mode == ISOL_MODE_STRICT)
+		json_str(&j, "signal", signal_name(r->signal, sig, sizeof(sig)));
+	else
+		json_null(&j, "signal");
+	json_obj_begin(&j, "exit");
+	if (WIFEXITED(r->wstatus))
+		json_i64(&j, "status", WEXITSTATUS(r->wstatus));
+	else
+		json_null(&j, "status");
+	if (WIFSIGNALED(r->wstatus))
+		json_str(&j, "signal", signal_name(WTERMSIG(r->wstatus), sig, sizeof(sig)));
+	else
+		json_null(&j, "signal");
+	json_i64(&j, "code", run_exit_code(r->wstatus));
+	json_obj_end(&j);
+	json_u64(&j, "runtime_ns", r->runtime_ns);
+	json_bool(&j, "timing", r->timing);
+	if (r->have_state) {
+		json_str(&j, "state", r->st.state == ISOL_STATE_ENDED ? "ended" :
+			 r->st.state == ISOL_STATE_ISOLATED ? "isolated" : "off");
+		json_str(&j, "end_cause", isol_end_str(r->st.end_cause));
+		if (r->timing) {
+			json_u64(&j, "isolated_ns", isolated_ns(r));
+			json_u64(&j, "max_quiet_ns", r->st.max_quiet_ns);
+		} else {
+			json_null(&j, "isolated_ns");
+			json_null(&j, "max_quiet_ns");
+		}
+		breaks_split(r, &self, &stolen);
+		json_obj_begin(&j, "breaks");
+		json_u64(&j, "total", r->st.nr_breaks);
+		json_u64(&j, "self", self);
+		json_u64(&j, "stolen", stolen);
+		json_obj_end(&j);
+		json_arr_begin(&j, "causes");
+		for (c = 1; c < ISOL_NR_CAUSES; c++) {
+			if (!r->st.nr_by_cause[c])
+				continue;
+			json_obj_begin(&j, NULL);
+			json_str(&j, "cause", isol_cause_name(c));
+			json_bool(&j, "self", ISOL_CAUSE_IS_SELF(c));
+			json_u64(&j, "count", r->st.nr_by_cause[c]);
+			if (r->timing)
+				json_u64(&j, "time_ns", r->st.ns_by_cause[c]);
+			else
+				json_null(&j, "time_ns");
+			json_obj_end(&j);
+		}
+		json_arr_end(&j);
+		if (r->st.last_break.cause)
+			json_break(&j, "last_break", &r->st.last_break, r->st.last_func);
+		else
+			json_null(&j, "last_break");
+	} else {
+		json_null(&j, "state");
+	}
+	json_bool(&j, "monitored", r->monitored);
+	json_arr_begin(&j, "stolen_by_source");
+	for (i = 0; i < r->nr_attr; i++) {
+		const struct attribution *at = &r->attr[i];
+
+		json_obj_begin(&j, NULL);
+		json_str(&j, "cause", isol_cause_name(at->cause));
+		if (at->sender_cpu >= 0)
+			json_i64(&j, "sender_cpu", at->sender_cpu);
+		else
+			json_null(&j, "sender_cpu");
+		json_str(&j, "sender_comm", at->sender_comm[0] ? at->sender_comm : NULL);
+		json_str(&j, "func", at->func[0] ? at->func : NULL);
+		json_u64(&j, "count", at->count);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_u64(&j, "stolen_other_sources", r->other_stolen);
+	json_u64(&j, "records_lost", r->records_lost);
+	if (r->fair_server_cpu >= 0) {
+		json_obj_begin(&j, "fair_server");
+		json_i64(&j, "cpu", r->fair_server_cpu);
+		json_str(&j, "runtime_was", r->fair_server_was);
+		json_obj_end(&j);
+	} else {
+		json_null(&j, "fair_server");
+	}
+	json_obj_end(&j);
+	json_end(&j);
+}
