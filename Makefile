@@ -3,6 +3,8 @@
 #   make                 module against KDIR, and the userspace tools
 #   make check           every test (host units, VM suites on both kernels)
 #   make check KERNELS=6.1
+#   make check-debug     the VM suites, fuzzer, stress run and kmemleak on a
+#                        KASAN/lockdep/UBSAN/kmemleak kernel (built once)
 #   make lint            checkpatch, sparse/W=1, cppcheck, ASan/UBSan (in check too)
 #   make demo            boot a guest and show the module at work
 #   make bench           isolation and cost figures on both kernels (README)
@@ -13,6 +15,9 @@
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNELS ?= 6.1 6.12
+# CHECK_DEBUG=1: make check also runs the debug kernel's suites (as
+# make check-debug does), after the Debian kernels.
+CHECK_DEBUG ?= 0
 DEMO_KERNEL ?= 6.12
 SHELL_KERNEL ?= 6.12
 BENCH_KERNELS ?= 6.1 6.12
@@ -43,8 +48,8 @@ GUEST_COMMON := tests/guest/common/guest.c tests/guest/common/guest.h \
 
 HARNESS := tests/harness
 
-.PHONY: all module userspace guest-progs bench check lint demo vm-shell clean \
-	distclean
+.PHONY: all module userspace guest-progs bench check check-debug debug-kernel \
+	lint demo vm-shell clean distclean
 
 all: module userspace
 
@@ -94,7 +99,17 @@ tests/out/guest-bin/%: %.c $(GUEST_COMMON)
 		tests/guest/common/guest.c lib/libisol.c -lpthread
 
 check: userspace guest-progs
-	KERNELS="$(KERNELS)" $(HARNESS)/run.sh
+	KERNELS="$(KERNELS)$(if $(filter 1,$(CHECK_DEBUG)), 6.1-debug)" $(HARNESS)/run.sh
+
+# The debug kernel (tests/debug/): built from Debian's linux-source-6.1 on
+# first use and cached until tests/debug/debug.config changes. No lint here
+# (make check has it); the harness self-test is the debug kernel's own.
+check-debug: userspace guest-progs
+	KERNELS=6.1-debug LINT=0 $(HARNESS)/run.sh
+
+debug-kernel:
+	$(HARNESS)/setup-host.sh
+	tests/debug/build-kernel.sh
 
 lint:
 	$(HARNESS)/setup-host.sh

@@ -63,6 +63,10 @@ fetch_series() {
 
 [ $# -gt 0 ] || die "usage: kernels.sh SERIES..."
 for s in "$@"; do
-	fetch_series "$s"
+	if [ "$s" = "$DEBUG_SERIES" ]; then
+		"$TOP/tests/debug/build-kernel.sh"
+	else
+		fetch_series "$s"
+	fi
 	note "kernel $s: $(kernel_release "$s") (package $(cat "$(kernel_dir "$s")/version"))"
 done

@@ -9,6 +9,8 @@
 #                        0 skips it)
 #   LINT=0               skip the static checks (make lint)
 #   DKMS=0               skip the DKMS build and its guest
+#   DEBUG_TIME_SCALE=N   guest time limits on the debug kernel (6.1-debug)
+#                        are N times the usual (default 4)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -61,6 +63,8 @@ judge_guest() {
 		END_SEEN=1
 	fi
 	[ -r "$results" ] && relay_results "$prefix" "$results"
+	# Notes a case passed on as comments (e.g. kmemleak's other leaks).
+	[ -r "$results" ] && grep -a '^# ' "$results" | tr -d '\r'
 	if [ $END_SEEN -eq 1 ]; then
 		tap ok "$prefix: guest ran the suite to its end"
 	else
@@ -107,8 +111,14 @@ run_host_units() {
 
 # The static checks of make lint, as TAP points; their findings as comments.
 run_lint() {
+	local s lint_kernels=
+	# Debian's kernels only: the debug kernel adds nothing to sparse or W=1.
+	for s in $KERNELS; do
+		[ "$s" = "$DEBUG_SERIES" ] || lint_kernels+=" $s"
+	done
+	[ -n "$lint_kernels" ] || return 0
 	# shellcheck disable=SC2086
-	"$HARNESS_DIR/lint.sh" $KERNELS >"$OUT/lint.out" 2>&1
+	"$HARNESS_DIR/lint.sh" $lint_kernels >"$OUT/lint.out" 2>&1
 	relay_results "host" "$OUT/lint.out"
 	grep '^#' "$OUT/lint.out"
 	return 0
@@ -175,7 +185,8 @@ selftest_one() {
 	local saved_p=$passed saved_f=$failed saved_s=$skipped
 	release=$(kernel_release "$series")
 	tag=$release.selftest.selftest-$fault
-	HUNG_TASK_SECS=5 VM_TIMEOUT=30 "$HARNESS_DIR/vm.sh" "$series" check selftest "$fault" || rc=$?
+	HUNG_TASK_SECS=5 VM_TIMEOUT=${SELFTEST_TIMEOUT:-30} \
+		"$HARNESS_DIR/vm.sh" "$series" check selftest "$fault" || rc=$?
 	# Judge it silently, then restore the counters: only the verdict counts.
 	judge_guest "selftest" "$tag" "$rc" >"$OUT/selftest-$fault.tap"
 	local f=$((failed - saved_f))
@@ -186,6 +197,8 @@ selftest_one() {
 	hang) [ $LOG_CLEAN -eq 0 ] && grep -q 'blocked for more than' "$LOGS/$tag.console.log" && ok=1 ;;
 	stall) [ $END_SEEN -eq 0 ] && [ $rc -eq 124 ] && ok=1 ;;
 	fail) grep -q '^not ok .*deliberately\|^not ok .*exited with status' "$OUT/selftest-$fault.tap" && ok=1 ;;
+	leak) grep -q '^not ok .*leaked object' "$OUT/selftest-$fault.tap" && ok=1 ;;
+	kasan) [ $LOG_CLEAN -eq 0 ] && grep -q 'BUG: KASAN:' "$LOGS/$tag.console.log" && ok=1 ;;
 	esac
 	if [ $ok -eq 1 ] && [ $f -gt 0 ]; then
 		tap ok "harness: $desc"
@@ -207,12 +220,28 @@ for s in $KERNELS; do
 	run_kernel "$s"
 done
 if [ "${SELFTEST:-1}" != 0 ]; then
-	first=${KERNELS%% *}
+	first= debug=
+	for s in $KERNELS; do
+		if [ "$s" = "$DEBUG_SERIES" ]; then
+			debug=$s
+		elif [ -z "$first" ]; then
+			first=$s
+		fi
+	done
 	t0=$(date +%s)
-	selftest_one "$first" warn "a kernel WARNING in the guest fails the run"
-	selftest_one "$first" hang "a hung task in the guest fails the run"
-	selftest_one "$first" stall "a guest that never finishes fails the run"
-	selftest_one "$first" fail "a failing guest case fails the run"
+	if [ -n "$first" ]; then
+		selftest_one "$first" warn "a kernel WARNING in the guest fails the run"
+		selftest_one "$first" hang "a hung task in the guest fails the run"
+		selftest_one "$first" stall "a guest that never finishes fails the run"
+		selftest_one "$first" fail "a failing guest case fails the run"
+	fi
+	# The debug kernel's own detectors, with room for two leak scans.
+	if [ -n "$debug" ]; then
+		SELFTEST_TIMEOUT=60 selftest_one "$debug" leak \
+			"a module's leak fails the leak check (debug kernel)"
+		SELFTEST_TIMEOUT=60 selftest_one "$debug" kasan \
+			"an out-of-bounds read gives a KASAN report that fails the run (debug kernel)"
+	fi
 	echo "# harness self-test took $(($(date +%s) - t0))s"
 fi
 echo "# guest logs: $LOGS"

@@ -18,14 +18,17 @@ kroot=$(kernel_dir "$series")/root
 initrd=${INITRAMFS:-$OUT/build/$release/initramfs.cpio.gz}
 [ -r "$initrd" ] || die "no initramfs for $release; build it first"
 
+scale=$(time_scale "$series")
 cmdline="console=ttyS0 panic=-1 oops=panic"
 # slub_debug checks every allocation and a warning stops the guest, which
 # is right for tests; a bench guest runs the kernel as users do, and the
 # bench reports any warning (a stock kernel warns under emulated overload,
 # e.g. sched_tick_remote when a housekeeping CPU falls 3 s behind).
 [ "$mode" = bench ] || cmdline+=" panic_on_warn=1 slub_debug=FZPU"
-cmdline+=" hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=${HUNG_TASK_SECS:-30}"
+cmdline+=" hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=$((${HUNG_TASK_SECS:-30} * scale))"
 cmdline+=" isoltest.mode=$mode isoltest.profile=$profile"
+# A slow (debug) kernel: the guest stretches each case's timeout as well.
+[ "$scale" != 1 ] && cmdline+=" isoltest.timescale=$scale"
 [ "$profile" = stress ] && cmdline+=" isoltest.stress=${STRESS_SECONDS:-300}"
 [ -n "$selftest" ] && cmdline+=" isoltest.selftest=$selftest"
 case "$profile" in
@@ -67,7 +70,7 @@ results=$LOGS/$tag.results
 rm -f "$console" "$results"
 echo "# cmdline: $cmdline" >"$LOGS/$tag.cmdline"
 rc=0
-timeout -k 5 "${VM_TIMEOUT:-300}" "${qemu[@]}" \
+timeout -k 5 "$((${VM_TIMEOUT:-300} * scale))" "${qemu[@]}" \
 	-serial "file:$console" -serial "file:$results" || rc=$?
 # 124: timeout killed the guest. Anything else from QEMU is reported by
 # the caller through the missing end-of-suite marker.
