@@ -48,8 +48,8 @@ GUEST_COMMON := tests/guest/common/guest.c tests/guest/common/guest.h \
 
 HARNESS := tests/harness
 
-.PHONY: all module userspace guest-progs bench check check-debug debug-kernel \
-	lint demo vm-shell clean distclean
+.PHONY: all module userspace guest-progs bench check check-debug debug-kernel lint \
+	demo vm-shell clean distclean
 
 all: module userspace
 

@@ -109,7 +109,7 @@ ln -s "$TREE" "$KDIR.new/root/usr/src/linux-headers-$release"
 cp modules.builtin modules.builtin.modinfo modules.order \
 	"$KDIR.new/root/lib/modules/$release/"
 echo "$release" >"$KDIR.new/release"
-echo "$src_version, source package, built with tests/debug/debug.config" >"$KDIR.new/version"
+echo "$SRC_PKG $src_version + tests/debug/debug.config" >"$KDIR.new/version"
 echo "$want" >"$KDIR.new/config.sha256"
 echo "$t_build" >"$KDIR.new/build-seconds"
 rm -rf "$KDIR"
