@@ -110,6 +110,29 @@ static int numeric_order(const struct dirent **a, const struct dirent **b)
 }
 
 /* The numbered entries of @dir (IRQs, pids) in numeric order, or -1. */
+/*
+ * Append to the text list @buf while more than @room bytes are left, so
+ * that a long list stops at a whole entry. Returns whether it appended.
+ */
+static bool list_append(char *buf, size_t size, size_t *off, size_t room,
+			const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static bool list_append(char *buf, size_t size, size_t *off, size_t room,
+			const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*off >= size - room)
+		return false;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, size - *off, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*off += n;
+	return true;
+}
+
 static int numbered(const char *dir, struct dirent ***list)
 {
 	return scandir(dir, list, digits_only, numeric_order);
@@ -255,11 +278,9 @@ static void check_irqs(struct checker *k, struct check_row *r)
 		if (cpuset_empty(&hit))
 			continue;
 		n++;
-		if (off < sizeof(list) - 16)
-			off += snprintf(list + off, sizeof(list) - off, "%s%s",
-					off ? "," : "", d->d_name);
-		if (aoff < sizeof(all) - 16)
-			aoff += snprintf(all + aoff, sizeof(all) - aoff, " %s", d->d_name);
+		list_append(list, sizeof(list), &off, 16, "%s%s", off ? "," : "",
+			    d->d_name);
+		list_append(all, sizeof(all), &aoff, 16, " %s", d->d_name);
 	}
 	for (i = 0; i < nr; i++)
 		free(ents[i]);
@@ -356,11 +377,9 @@ static void check_kthreads(struct checker *k, struct check_row *r)
 		if (read_text(p, comm, sizeof(comm)) < 0)
 			continue;
 		n++;
-		if (noff < sizeof(names) - 40)
-			noff += snprintf(names + noff, sizeof(names) - noff, "%s%s[%s]",
-					 noff ? ", " : "", comm, d->d_name);
-		if (poff < sizeof(pids) - 16)
-			poff += snprintf(pids + poff, sizeof(pids) - poff, " %s", d->d_name);
+		list_append(names, sizeof(names), &noff, 40, "%s%s[%s]",
+			    noff ? ", " : "", comm, d->d_name);
+		list_append(pids, sizeof(pids), &poff, 16, " %s", d->d_name);
 	}
 	for (i = 0; i < nr; i++)
 		free(ents[i]);
@@ -472,10 +491,9 @@ static void check_smt(struct checker *k, struct check_row *r)
 		seen++;
 		cpuset_andnot(&bad, &sib, &k->ci->nohz_full);
 		for_each_cpu(s, &bad)
-			if (off < sizeof(out) - 32)
-				off += snprintf(out + off, sizeof(out) - off,
-						"%scpu %d (sibling of cpu %d)",
-						off ? ", " : "", s, c);
+			list_append(out, sizeof(out), &off, 32,
+				    "%scpu %d (sibling of cpu %d)", off ? ", " : "",
+				    s, c);
 	}
 	if (!seen) {
 		r->status = CHECK_SKIP;
@@ -529,10 +547,8 @@ static void check_fair_server(struct checker *k, struct check_row *r)
 				       "/kernel/debug/sched/fair_server/cpu%d/runtime", c),
 			      buf, sizeof(buf)) < 0 || !strcmp(buf, "0"))
 			continue;
-		if (off < sizeof(on) - 16) {
-			off += snprintf(on + off, sizeof(on) - off, "%s%d", off ? "," : "", c);
-			woff += snprintf(words + woff, sizeof(words) - woff, " %d", c);
-		}
+		if (list_append(on, sizeof(on), &off, 16, "%s%d", off ? "," : "", c))
+			list_append(words, sizeof(words), &woff, 0, " %d", c);
 	}
 	if (!off) {
 		DETAIL(r, "fair server off on every nohz_full CPU");
