@@ -23,7 +23,9 @@
 #include <linux/tick.h>
 #include <linux/tracepoint.h>
 #include <linux/unistd.h>
+#include <asm/syscall.h>
 #include <asm/trap_pf.h>
+#include <asm/unistd.h>
 #include "isol.h"
 #include "isol_compat.h"
 
@@ -43,29 +45,129 @@ static struct isol_task *isol_entry_owner(void)
 	return t;
 }
 
+/*
+ * Whether syscall @nr, entered with @regs, is one isolation allows: exit,
+ * exec, and disabling isolation. @compat: a 32-bit syscall.
+ */
+static bool isol_syscall_allowed(unsigned long nr, const struct pt_regs *regs,
+				 bool compat)
+{
+#ifdef CONFIG_IA32_EMULATION
+	if (compat) {
+		switch (nr) {
+		case __NR_ia32_exit:
+		case __NR_ia32_exit_group:
+		case __NR_ia32_execve:
+		case __NR_ia32_execveat:
+			return true;
+		case __NR_ia32_ioctl:
+			return (u32)regs->cx == ISOL_IOC_DISABLE;
+		default:
+			return false;
+		}
+	}
+#endif
+	switch (nr) {
+	case __NR_exit:
+	case __NR_exit_group:
+	case __NR_execve:
+	case __NR_execveat:
+		return true;
+	case __NR_ioctl:
+		return regs->si == ISOL_IOC_DISABLE;
+	default:
+		break;
+	}
+#ifdef CONFIG_X86_X32_ABI
+	switch (nr) {
+	case __X32_SYSCALL_BIT | __NR_exit:
+	case __X32_SYSCALL_BIT | __NR_exit_group:
+	case __X32_SYSCALL_BIT | __NR_x32_execve:
+	case __X32_SYSCALL_BIT | __NR_x32_execveat:
+		return true;
+	case __X32_SYSCALL_BIT | __NR_x32_ioctl:
+		return (u32)regs->si == ISOL_IOC_DISABLE;
+	}
+#endif
+	return false;
+}
+
+/* The function implementing syscall @nr, 0 when not known. */
+static unsigned long isol_syscall_func(unsigned long nr, bool compat)
+{
+	const unsigned long *table = isol_sym.sys_call_table;
+	unsigned long max = NR_syscalls;
+
+#ifdef CONFIG_IA32_EMULATION
+	if (compat) {
+		table = isol_sym.ia32_sys_call_table;
+		max = IA32_NR_syscalls;
+	}
+#endif
+	if (!table || nr >= max)
+		return 0;
+	return table[nr];
+}
+
+/*
+ * The entry in progress is a syscall: record it unless it is allowed.
+ * Classifying it here, on the isolated CPU's own entry, needs no hook on
+ * the syscall path, which every task on every CPU would pay for.
+ */
+static void isol_classify_syscall(struct isol_task *t, struct isol_cpu *pc,
+				  const struct pt_regs *regs, bool compat)
+{
+	unsigned long nr = regs->orig_ax;
+
+	pc->classified = true;
+	if (!isol_syscall_allowed(nr, regs, compat))
+		isol_break_local(t, ISOL_CAUSE_SYSCALL, nr,
+				 isol_syscall_func(nr, compat), NULL,
+				 "%ssyscall %lu", compat ? "32-bit " : "", nr);
+}
+
+/*
+ * The entry code stores the syscall number in orig_ax before context
+ * tracking runs, and -1 for interrupts and exceptions (entry_64.S, the
+ * compat entries, FRED); TS_COMPAT is already set for compat syscalls.
+ * int $0x80 emulation stores the number only after this point, so
+ * isol_probe_user_enter() classifies that entry.
+ */
 static void isol_probe_user_exit(void *data, int dummy)
 {
 	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
 	struct isol_task *t = rcu_dereference_sched(pc->owner);
+	const struct pt_regs *regs;
 
 	if (!t || t->task != current)
 		return;
 	pc->in_kernel = true;
 	pc->classified = false;
 	isol_account_entry(t, pc);
+	regs = task_pt_regs(current);
+	if (regs->orig_ax != -1UL)
+		isol_classify_syscall(t, pc, regs, in_ia32_syscall());
 }
 
 static void isol_probe_user_enter(void *data, int dummy)
 {
 	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
 	struct isol_task *t = rcu_dereference_sched(pc->owner);
+	const struct pt_regs *regs;
 
 	if (!t || t->task != current || !pc->in_kernel)
 		return;
 	pc->in_kernel = false;
 	/* A sender noted while the task was in the kernel is not news. */
 	WRITE_ONCE(pc->sender_set, false);
-	if (!pc->classified) {
+	regs = task_pt_regs(current);
+	if (!pc->classified && regs->orig_ax != -1UL) {
+		/*
+		 * Entered as an exception, leaving as a syscall: int $0x80.
+		 * TS_COMPAT is already cleared on the way out.
+		 */
+		isol_classify_syscall(t, pc, regs, true);
+	} else if (!pc->classified) {
 		/* No hook saw why the kernel was entered. */
 		pc->classified = true;
 		isol_break_local(t, ISOL_CAUSE_UNKNOWN, 0, 0, NULL,
@@ -83,54 +185,6 @@ static void isol_probe_user_enter(void *data, int dummy)
 		irq_work_queue(&t->defer);
 }
 
-static bool isol_syscall_allowed(unsigned int nr, const struct pt_regs *regs)
-{
-	switch (nr) {
-	case __NR_exit:
-	case __NR_exit_group:
-	case __NR_execve:
-	case __NR_execveat:
-		return true;
-	case __NR_ioctl:
-		return regs->si == ISOL_IOC_DISABLE;
-	default:
-		return false;
-	}
-}
-
-/* The function implementing syscall @nr, 0 when not known. */
-static unsigned long isol_syscall_func(unsigned int nr)
-{
-	if (!isol_sym.sys_call_table || nr >= NR_syscalls)
-		return 0;
-	return isol_sym.sys_call_table[nr];
-}
-
-static void notrace isol_ftrace_syscall(unsigned long ip, unsigned long parent_ip,
-					struct ftrace_ops *op,
-					struct ftrace_regs *fregs)
-{
-	const struct pt_regs *regs;
-	struct isol_task *t;
-	unsigned int nr;
-	int bit;
-
-	/* Also disables preemption, which the per-CPU state needs. */
-	bit = ftrace_test_recursion_trylock(ip, parent_ip);
-	if (bit < 0)
-		return;
-	t = isol_entry_owner();
-	if (t) {
-		regs = (const struct pt_regs *)isol_ftrace_arg(fregs, 0);
-		nr = isol_ftrace_arg(fregs, 1);
-		if (!isol_syscall_allowed(nr, regs))
-			isol_break_local(t, ISOL_CAUSE_SYSCALL, nr,
-					 isol_syscall_func(nr), NULL,
-					 "syscall %u", nr);
-	}
-	ftrace_test_recursion_unlock(bit);
-}
-
 static void isol_probe_page_fault(void *data, unsigned long address,
 				  struct pt_regs *regs, unsigned long error_code)
 {
@@ -146,39 +200,26 @@ static void isol_probe_page_fault(void *data, unsigned long address,
 
 /*
  * The callback of the hrtimer this timer interrupt is about to run: the
- * earliest one queued on this CPU. The interrupt came from user space, so
+ * first one to expire on this CPU. The interrupt came from user space, so
  * this CPU holds no hrtimer lock; other CPUs may, briefly.
  */
 static unsigned long isol_next_hrtimer_func(void)
 {
-	struct hrtimer_cpu_base *cpu_base;
-	struct hrtimer_clock_base *base;
-	unsigned long func = 0;
-	struct timerqueue_node *next;
+	struct hrtimer_cpu_base *base;
 	struct hrtimer *timer;
-	ktime_t first = KTIME_MAX, expires;
-	unsigned int i;
+	unsigned long func = 0;
 
 	if (!isol_sym.hrtimer_bases)
 		return 0;
-	cpu_base = this_cpu_ptr(isol_sym.hrtimer_bases);
-	raw_spin_lock(&cpu_base->lock);
-	for (i = 0; i < HRTIMER_MAX_CLOCK_BASES; i++) {
-		if (!(cpu_base->active_bases & BIT(i)))
-			continue;
-		base = &cpu_base->clock_base[i];
-		next = timerqueue_getnext(&base->active);
-		if (!next)
-			continue;
-		timer = container_of(next, struct hrtimer, node);
-		/* Expiry in CLOCK_MONOTONIC, comparable across bases. */
-		expires = ktime_sub(hrtimer_get_expires(timer), base->offset);
-		if (expires < first) {
-			first = expires;
-			func = (unsigned long)timer->function;
-		}
-	}
-	raw_spin_unlock(&cpu_base->lock);
+	base = this_cpu_ptr(isol_sym.hrtimer_bases);
+	raw_spin_lock(&base->lock);
+	timer = base->next_timer;
+	if (base->softirq_next_timer &&
+	    (!timer || base->softirq_expires_next < base->expires_next))
+		timer = base->softirq_next_timer;
+	if (timer)
+		func = (unsigned long)ACCESS_PRIVATE(timer, function);
+	raw_spin_unlock(&base->lock);
 	return func;
 }
 
@@ -531,7 +572,6 @@ struct isol_hook {
 static struct isol_hook isol_hooks[] = {
 	ISOL_TP("kernel entry", "user_exit", isol_probe_user_exit, true),
 	ISOL_TP("return to user", "user_enter", isol_probe_user_enter, true),
-	ISOL_FT("syscall", "x64_sys_call", isol_ftrace_syscall, true),
 	ISOL_TP("page fault", "page_fault_user", isol_probe_page_fault, true),
 	ISOL_TP("timer interrupt", "local_timer_entry", isol_probe_timer, true),
 	ISOL_TP("function call IPI", "call_function_entry",

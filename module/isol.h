@@ -207,17 +207,25 @@ bool isol_cpu_quiet_now(struct isol_task *t);
 
 /* isol_symbols.c */
 struct isol_symbols {
-	void (*lru_add_drain)(void);
-	int (*refresh_cpu_vm_stats)(bool do_pagesets);
-	bool (*tick_nohz_tick_stopped_cpu)(int cpu);
+	/*
+	 * Called through these pointers: each is set only by isol_fn(), which
+	 * checks for ENDBR64 on CET-IBT kernels (tests/harness/lint-ibt.sh).
+	 * NULL: that quiescing step is skipped.
+	 */
+	void (*lru_drain)(struct work_struct *unused);
+	void (*vmstat_fold)(struct work_struct *unused);
+	/* Read, never called. NULL: not found. */
 	struct delayed_work __percpu *vmstat_work;
-	/* Optional: without them, breaks are named less precisely. */
-	const unsigned long *sys_call_table;
 	struct hrtimer_cpu_base __percpu *hrtimer_bases;
+	const unsigned long *sys_call_table;
+	const unsigned long *ia32_sys_call_table;
 	unsigned long sched_ttwu_pending;
+	const char *route;		/* how the addresses were found */
 };
 
 extern struct isol_symbols isol_sym;
 int isol_symbols_init(void);
+u32 isol_quiesce_skipped(void);
+ssize_t isol_symbols_show(char *buf);
 
 #endif /* _ISOL_H */

@@ -203,6 +203,14 @@ static ssize_t hooks_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(hooks);
 
+/* How quiescing is done on this kernel, and which steps are skipped. */
+static ssize_t quiesce_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return isol_symbols_show(buf);
+}
+static DEVICE_ATTR_RO(quiesce);
+
 static ssize_t isolated_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
 {
@@ -222,6 +230,7 @@ static struct attribute *isol_attrs[] = {
 	&dev_attr_hooks.attr,
 	&dev_attr_isolated.attr,
 	&dev_attr_records.attr,
+	&dev_attr_quiesce.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(isol);

@@ -7,6 +7,8 @@
  */
 
 #include <linux/delay.h>
+#include <linux/hrtimer.h>
+#include <linux/minmax.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/stat.h>
@@ -16,22 +18,50 @@
 
 #define ISOL_TICK_DEP_RCU_ANY	(ISOL_TICK_DEP_RCU | ISOL_TICK_DEP_RCU_EXP)
 
-/* Runs on @cpu, which the caller's affinity pins it to. */
-static void isol_vmstat_quiet(int cpu)
-{
-	/*
-	 * Fold this CPU's counter deltas into the global ones. The vmstat
-	 * worker then has nothing to do here, so cancelling it loses nothing,
-	 * and the shepherd sees no deltas to requeue it for.
-	 */
-	isol_sym.refresh_cpu_vm_stats(false);
-	cancel_delayed_work(per_cpu_ptr(isol_sym.vmstat_work, cpu));
-}
-
+/*
+ * Drain this CPU's LRU batches and buffer-head LRUs, fold its vmstat
+ * deltas and cancel its vmstat worker, through the kernel's own work
+ * functions (they have ENDBR64 on CET-IBT kernels; each is skipped when
+ * isol_symbols.c could not take it). Process context, on the task's CPU:
+ * migration is disabled because they read smp_processor_id().
+ */
 void isol_quiesce_again(void)
 {
-	isol_sym.lru_add_drain();
-	isol_vmstat_quiet(raw_smp_processor_id());
+	migrate_disable();
+	if (isol_sym.lru_drain)
+		isol_sym.lru_drain(NULL);
+	if (isol_sym.vmstat_fold) {
+		/*
+		 * After the fold the worker has nothing to do here, so
+		 * cancelling it (the fold requeues it when it found deltas)
+		 * loses nothing.
+		 */
+		isol_sym.vmstat_fold(NULL);
+		cancel_delayed_work(this_cpu_ptr(isol_sym.vmstat_work));
+	}
+	migrate_enable();
+}
+
+/*
+ * Whether this CPU's next timer event (the tick's, while the tick runs)
+ * is due within a tick: the tick is stopped when it is not. False when
+ * that cannot be read (ISOL_SKIP_TICK_TEST), or without high-resolution
+ * mode, where the clock event device is not programmed from these fields.
+ */
+static bool isol_timer_due(void)
+{
+	struct hrtimer_cpu_base *base;
+	ktime_t next;
+	bool hres;
+
+	if (!isol_sym.hrtimer_bases)
+		return false;
+	base = this_cpu_ptr(isol_sym.hrtimer_bases);
+	raw_spin_lock(&base->lock);
+	hres = base->hres_active;
+	next = min(base->expires_next, base->softirq_expires_next);
+	raw_spin_unlock(&base->lock);
+	return hres && next <= ktime_add_ns(ktime_get(), TICK_NSEC);
 }
 
 /* What keeps @cpu from being quiet. Called on @cpu, preemption disabled. */
@@ -40,11 +70,12 @@ static u32 isol_cpu_busy(int cpu, u32 *tick_dep)
 	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
 	u32 busy = 0, dep;
 
-	if (delayed_work_pending(per_cpu_ptr(isol_sym.vmstat_work, cpu)))
+	if (isol_sym.vmstat_fold &&
+	    delayed_work_pending(per_cpu_ptr(isol_sym.vmstat_work, cpu)))
 		busy |= ISOL_BUSY_VMSTAT;
 	if (!single_task_running())
 		busy |= ISOL_BUSY_RUNNABLE;
-	if (!isol_sym.tick_nohz_tick_stopped_cpu(cpu)) {
+	if (isol_timer_due()) {
 		dep = READ_ONCE(pc->tick_dep);
 		*tick_dep |= dep;
 		if (dep & ISOL_TICK_DEP_RCU_ANY)
@@ -72,8 +103,7 @@ int isol_quiesce(struct isol_task *t, struct isol_enable *req)
 
 	WRITE_ONCE(pc->tick_dep, 0);
 	for (;;) {
-		isol_sym.lru_add_drain();
-		isol_vmstat_quiet(t->cpu);
+		isol_quiesce_again();
 
 		preempt_disable();
 		if (smp_processor_id() == t->cpu)

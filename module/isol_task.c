@@ -393,7 +393,7 @@ static int isol_check_request(struct isol_enable *req)
 	if (req->flags & ~ISOL_F_ALL)
 		return ISOL_REASON_BAD_ARGS;
 	if (req->cpu || req->reason || req->busy || req->tick_dep ||
-	    req->quiesce_ns)
+	    req->quiesce_ns || req->skipped || req->pad)
 		return ISOL_REASON_BAD_ARGS;
 	if (req->quiesce_timeout_ns > ISOL_QUIESCE_TIMEOUT_MAX_NS)
 		return ISOL_REASON_BAD_ARGS;
@@ -423,7 +423,12 @@ static struct isol_task *isol_task_alloc(struct file *file,
 	kref_init(&t->ref);
 	INIT_LIST_HEAD(&t->node);
 	raw_spin_lock_init(&t->lock);
-	init_irq_work(&t->defer, isol_defer_fn);
+	/*
+	 * Hard: on PREEMPT_RT a plain irq_work runs in a per-CPU kthread,
+	 * and waking it on the isolated CPU would itself be a break.
+	 * isol_defer_fn() only queues work, which is safe in hard IRQ.
+	 */
+	t->defer = IRQ_WORK_INIT_HARD(isol_defer_fn);
 	atomic_set(&t->state, ISOL_STATE_OFF);
 	t->ifile = file->private_data;
 	t->pid = get_task_pid(current, PIDTYPE_PID);
@@ -613,6 +618,7 @@ long isol_enable(struct file *file, struct isol_enable *req)
 		return err;
 	}
 
+	req->skipped = isol_quiesce_skipped();
 	err = isol_quiesce(t, req);
 	if (!err && !isol_publish(t, file)) {
 		req->reason = ISOL_REASON_NOT_QUIET;

@@ -72,6 +72,31 @@ lint_sparse() {
 	point $? "lint: sparse (C=2) and W=1 find nothing against $release" "$log"
 }
 
+# The CET-IBT rule (lint-ibt.sh) holds for module/, and the check itself
+# catches each way of breaking it, tried on a copy.
+lint_ibt() {
+	local log=$OUT/lint-ibt.log dir=$OUT/lint-ibt mut st=0
+	local muts=(
+		's/= isol_fn(want\[ISOL_SYM_LRU_DRAIN\]\.addr)/= (void *)want[ISOL_SYM_LRU_DRAIN].addr/'
+		's/isol_sym\.vmstat_fold(NULL)/((void (*)(void *))isol_sym.vmstat_work)(NULL)/'
+		's/return isol_endbr_at(addr);/return true;/'
+	)
+	"$HARNESS_DIR/lint-ibt.sh" "$TOP/module" >"$log" 2>&1 || st=1
+	for mut in "${muts[@]}"; do
+		rm -rf "$dir"
+		cp -r "$TOP/module" "$dir"
+		sed -i "$mut" "$dir"/*.c
+		if diff -rq "$TOP/module" "$dir" >/dev/null; then
+			echo "self-test: '$mut' changed nothing" >>"$log"
+			st=1
+		elif "$HARNESS_DIR/lint-ibt.sh" "$dir" >>"$log" 2>&1; then
+			echo "self-test: '$mut' was not caught" >>"$log"
+			st=1
+		fi
+	done
+	point $st "lint: no looked-up kernel function is called without the ENDBR64 check (CET-IBT)" "$log"
+}
+
 lint_cppcheck() {
 	local log=$OUT/lint-cppcheck.log files
 	mapfile -t files < <(cd "$TOP" && ls lib/*.c tools/*.c tests/guest/progs/*.c \
@@ -109,6 +134,7 @@ lint_sanitizers() {
 
 mkdir -p "$OUT"
 lint_checkpatch
+lint_ibt
 for s in "$@"; do
 	lint_sparse "$s"
 done

@@ -142,6 +142,7 @@ run_kernel() {
 	fi
 	boot_and_judge "$series" "$release" nohz "$release"
 	boot_and_judge "$series" "$release" plain "$release (no nohz_full)"
+	boot_and_judge "$series" "$release" ibt "$release (CET-IBT simulated)"
 	if [ "${STRESS_SECONDS:-300}" != 0 ]; then
 		VM_TIMEOUT=$((${STRESS_SECONDS:-300} + 180)) \
 			boot_and_judge "$series" "$release" stress "$release (stress)"

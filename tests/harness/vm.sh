@@ -4,8 +4,9 @@
 #   MODE     check (run the cases, results to the results log), bench
 #            (make bench, results to the results log), demo, shell
 #   PROFILE  nohz (nohz_full=1-3 ...), plain (no isolation on the cmdline),
-#            stress (as nohz, the long-running cases) or dkms (as nohz, for
-#            a guest with the DKMS-built module); selects which cases run
+#            stress (as nohz, the long-running cases), dkms (as nohz, for
+#            a guest with the DKMS-built module) or ibt (as nohz, with the
+#            module's CET-IBT simulation on); selects which cases run
 #   SELFTEST harness self-test fault to inject (warn, hang, stall, fail)
 # The console log and results of a check run are kept under $LOGS.
 set -euo pipefail
@@ -40,6 +41,9 @@ plain) ;;
 	cmdline+=" tsc=reliable"
 	;;
 esac
+# No CPU that QEMU emulates enforces CET-IBT: the module's switch makes it
+# refuse every looked-up function without ENDBR64, as IBT hardware would.
+[ "$profile" = ibt ] && cmdline+=" task_isolation.ibt_simulate=1"
 cmdline+=" ${VM_APPEND:-}"
 # VM_MONITOR=PATH: a QEMU monitor socket, for debugging a stuck guest.
 monitor=()

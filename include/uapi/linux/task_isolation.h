@@ -91,6 +91,16 @@ enum isol_reason {
 #define ISOL_BUSY_VMSTAT	(1U << 4)	/* vmstat work still pending */
 
 /*
+ * Quiescing steps this kernel and CPU cannot take, in isol_enable.skipped:
+ * on CET-IBT kernels the module never calls a kernel function that has no
+ * ENDBR64, and a step with no other route is left out. The CPU may then see
+ * the breaks that step would have prevented.
+ */
+#define ISOL_SKIP_LRU_DRAIN	(1U << 0)	/* per-CPU LRU and bh caches */
+#define ISOL_SKIP_VMSTAT	(1U << 1)	/* vmstat fold and its worker */
+#define ISOL_SKIP_TICK_TEST	(1U << 2)	/* no wait for the tick to stop */
+
+/*
  * Tick dependencies, in isol_enable.tick_dep: the bits of the kernel's
  * enum tick_dep_bits, passed through.
  */
@@ -116,6 +126,8 @@ enum isol_reason {
  * @busy:	out: ISOL_BUSY_* bits when the reason is ISOL_REASON_NOT_QUIET
  * @tick_dep:	out: ISOL_TICK_DEP_* bits seen while waiting
  * @quiesce_ns:	out: how long quiescing took
+ * @skipped:	out: ISOL_SKIP_* bits, the quiescing steps left out
+ * @pad:	zero
  * @reserved:	zero
  */
 struct isol_enable {
@@ -129,7 +141,9 @@ struct isol_enable {
 	__u32 busy;
 	__u32 tick_dep;
 	__u64 quiesce_ns;
-	__u64 reserved[4];
+	__u32 skipped;
+	__u32 pad;
+	__u64 reserved[3];
 };
 
 /* What broke isolation, in isol_break.cause. */

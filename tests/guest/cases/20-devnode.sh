@@ -1,5 +1,5 @@
 # desc: /dev/task_isolation appears as a char device, root:root, mode 0600
-# profiles: nohz plain dkms
+# profiles: nohz plain dkms ibt
 . /tests/lib.sh
 modprobe task_isolation || fail "modprobe failed"
 [ -c /dev/task_isolation ] || fail "no char device /dev/task_isolation"

@@ -1,5 +1,5 @@
 # desc: core isolation rules (isol_core)
-# profiles: nohz
+# profiles: nohz ibt
 . /tests/lib.sh
 modprobe task_isolation || fail "modprobe failed"
 cat /sys/class/misc/task_isolation/hooks

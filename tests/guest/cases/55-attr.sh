@@ -1,5 +1,5 @@
 # desc: who broke isolation: attribution, monitor, trace events, status page, sysfs (isol_attr)
-# profiles: nohz
+# profiles: nohz ibt
 . /tests/lib.sh
 modprobe task_isolation || fail "modprobe failed"
 [ -e /sys/kernel/tracing/trace ] || mount -t tracefs none /sys/kernel/tracing

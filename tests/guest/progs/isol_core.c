@@ -151,11 +151,17 @@ static void t_bad_args(int unused)
 	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_SIGNAL,
 			    "log-only with a signal");
 	r = base_req(ISOL_MODE_STRICT, 0);
-	r.reserved[3] = 1;
+	r.reserved[2] = 1;
 	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "reserved");
+	r = base_req(ISOL_MODE_STRICT, 0);
+	r.pad = 1;
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "padding");
 	r = base_req(ISOL_MODE_STRICT, 0);
 	r.busy = 1;
 	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "output field set");
+	r = base_req(ISOL_MODE_STRICT, 0);
+	r.skipped = ISOL_SKIP_LRU_DRAIN;
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "skipped set");
 	r = base_req(ISOL_MODE_STRICT, 0);
 	r.quiesce_timeout_ns = ISOL_QUIESCE_TIMEOUT_MAX_NS + 1;
 	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "timeout");
@@ -552,6 +558,59 @@ static void t_quiet(int unused)
 	      (unsigned long long)st.nr_breaks, st.last_break.desc);
 	CHECK(st.end_cause == ISOL_END_DISABLED, "ended by %s",
 	      isol_end_str(st.end_cause));
+	_exit(0);
+}
+
+/* ISOL_SKIP_* bits as the module's quiesce file lists the steps. */
+static unsigned int skipped_in_sysfs(void)
+{
+	static const struct { const char *step; unsigned int bit; } steps[] = {
+		{ "lru_drain", ISOL_SKIP_LRU_DRAIN },
+		{ "vmstat", ISOL_SKIP_VMSTAT },
+		{ "tick_test", ISOL_SKIP_TICK_TEST },
+	};
+	char line[256], step[64], how[128];
+	unsigned int bits = 0, i, seen = 0;
+	FILE *f = fopen("/sys/class/misc/task_isolation/quiesce", "r");
+
+	CHECK(f, "open the quiesce file: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %127s", step, how) != 2)
+			continue;
+		for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+			if (strcmp(step, steps[i].step))
+				continue;
+			seen++;
+			if (!strcmp(how, "skipped"))
+				bits |= steps[i].bit;
+		}
+	}
+	fclose(f);
+	CHECK(seen == 3, "quiesce file lists %u of the 3 steps", seen);
+	return bits;
+}
+
+static void t_skipped(int unused)
+{
+	struct isol_opts o = { .mode = ISOL_MODE_LOG_ONLY,
+			       .quiesce_timeout_ns = 2000000000ULL };
+	unsigned int expect = skipped_in_sysfs();
+	struct isol_enable res;
+	int fd, ret, tries;
+
+	(void)unused;
+	fd = prepare(2);
+	for (tries = 0; tries < 5; tries++) {
+		ret = isol_enable(fd, &o, &res);
+		if (ret != -EAGAIN)
+			break;
+	}
+	CHECK(ret == 0, "enable: %s (%s)", strerror(-ret),
+	      isol_reason_str(res.reason));
+	CHECK(res.skipped == expect, "enable reports skipped 0x%x, sysfs 0x%x",
+	      res.skipped, expect);
+	diag("quiescing steps skipped: 0x%x", res.skipped);
+	CHECK(isol_disable(fd) == 0, "disable");
 	_exit(0);
 }
 
@@ -984,6 +1043,8 @@ static const struct test tests[] = {
 	  t_no_interference, 0, 0, 20 },
 	{ "device-irq", "log-only: a device interrupt routed to the CPU is a break",
 	  t_device_irq, 0, 0, 20 },
+	{ "skipped", "enable reports the quiescing steps the quiesce file says are skipped",
+	  t_skipped, 0, 0, 10 },
 	{ "quiet", "strict: 10 s busy loop isolated gets no break at all",
 	  t_quiet, 0, 0, 60 },
 };
