@@ -240,8 +240,27 @@ void expect_exit_ok(pid_t pid, const char *who)
 	      !WEXITSTATUS(status), "%s: status 0x%x", who, status);
 }
 
-static bool run_test(const struct test *t)
+#define SKIP_STATUS	77
+#define SKIP_REASON	"/tmp/isol_test_skip"
+
+void skip_test(const char *fmt, ...)
 {
+	FILE *f = fopen(SKIP_REASON, "w");
+	va_list ap;
+
+	if (f) {
+		va_start(ap, fmt);
+		vfprintf(f, fmt, ap);
+		va_end(ap);
+		fclose(f);
+	}
+	_exit(SKIP_STATUS);
+}
+
+/* 1: passed, 0: failed, -1: skipped (the reason in @why). */
+static int run_test(const struct test *t, char *why, size_t len)
+{
+	FILE *f;
 	int status;
 	pid_t c;
 
@@ -256,6 +275,15 @@ static bool run_test(const struct test *t)
 		perror("waitpid");
 		return false;
 	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == SKIP_STATUS) {
+		f = fopen(SKIP_REASON, "r");
+		if (!f || !fgets(why, len, f))
+			snprintf(why, len, "no reason given");
+		if (f)
+			fclose(f);
+		unlink(SKIP_REASON);
+		return -1;
+	}
 	if (t->expect_signal)
 		return WIFSIGNALED(status) && WTERMSIG(status) == t->expect_signal;
 	if (WIFSIGNALED(status))
@@ -268,9 +296,9 @@ static bool run_test(const struct test *t)
 
 int run_tests(const struct test *tests, size_t n, int argc, char **argv)
 {
-	int failed = 0, a;
+	int failed = 0, a, ok;
+	char why[256];
 	size_t i;
-	bool ok;
 
 	for (i = 0; i < n; i++) {
 		if (argc > 1) {
@@ -280,8 +308,11 @@ int run_tests(const struct test *tests, size_t n, int argc, char **argv)
 				continue;
 		}
 		diag("running %s", tests[i].name);
-		ok = run_test(&tests[i]);
-		printf("%sok - %s\n", ok ? "" : "not ", tests[i].desc);
+		ok = run_test(&tests[i], why, sizeof(why));
+		if (ok < 0)
+			printf("ok - %s # SKIP %s\n", tests[i].desc, why);
+		else
+			printf("%sok - %s\n", ok ? "" : "not ", tests[i].desc);
 		failed += !ok;
 	}
 	return failed ? 1 : 0;
