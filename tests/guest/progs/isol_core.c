@@ -412,13 +412,19 @@ static void t_compat(int unused)
 	      "int80 + GET_STATE: %llu syscall, %llu unknown",
 	      (unsigned long long)st.nr_by_cause[ISOL_CAUSE_SYSCALL],
 	      (unsigned long long)st.nr_by_cause[ISOL_CAUSE_UNKNOWN]);
-	CHECK(st.nr_breaks == 2, "%llu breaks", (unsigned long long)st.nr_breaks);
+	/* printk's irq_work can follow a logged break (issue 13): not counted. */
 	CHECK(int80(IA32_IOCTL, fd, ISOL_IOC_DISABLE, 0) == 0, "32-bit DISABLE");
 	st = state_of(fd);
 	CHECK(st.state == ISOL_STATE_ENDED && st.end_cause == ISOL_END_DISABLED,
 	      "ended by %s", isol_end_str(st.end_cause));
-	CHECK(st.nr_breaks == 2, "the 32-bit DISABLE was a break: %llu breaks",
-	      (unsigned long long)st.nr_breaks);
+	CHECK(st.nr_by_cause[ISOL_CAUSE_SYSCALL] == 2 &&
+	      st.nr_by_cause[ISOL_CAUSE_UNKNOWN] == 0,
+	      "the 32-bit DISABLE was a break: %llu syscall, %llu unknown",
+	      (unsigned long long)st.nr_by_cause[ISOL_CAUSE_SYSCALL],
+	      (unsigned long long)st.nr_by_cause[ISOL_CAUSE_UNKNOWN]);
+	CHECK(st.last_break.cause != ISOL_CAUSE_SYSCALL ||
+	      strstr(st.last_break.desc, "syscall 16"),
+	      "last break %s", st.last_break.desc);
 	_exit(0);
 }
 
