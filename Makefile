@@ -3,6 +3,8 @@
 #   make                 module against KDIR, and the userspace tools
 #   make check           every test (host units, VM suites on both kernels)
 #   make check KERNELS=6.1
+#   make check KERNELS=all  every Debian series: 6.1 6.1-rt 6.12 6.12-rt trixie
+#                        sid sid-rt (tests/harness/lib.sh)
 #   make check-debug     the VM suites, fuzzer, stress run and kmemleak on a
 #                        KASAN/lockdep/UBSAN/kmemleak kernel (built once)
 #   make lint            checkpatch, sparse/W=1, cppcheck, ASan/UBSan (in check too)
@@ -14,7 +16,8 @@
 #   make distclean       also drop the kernel/apt download cache (.cache)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
-KERNELS ?= 6.1 6.12
+# "default" is KERNELS_DEFAULT in tests/harness/lib.sh, "all" every series.
+KERNELS ?= default
 # CHECK_DEBUG=1: make check also runs the debug kernel's suites (as
 # make check-debug does), after the Debian kernels.
 CHECK_DEBUG ?= 0

@@ -14,7 +14,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kernels=${BENCH_KERNELS:-$KERNELS_ALL}
+kernels=${BENCH_KERNELS:-$KERNELS_DEFAULT}
 seconds=${BENCH_SECONDS:-60}
 scale_seconds=${BENCH_SCALE_SECONDS:-$(((seconds + 1) / 2))}
 threshold=${BENCH_THRESHOLD_US:-10}

@@ -5,15 +5,18 @@
 # throw-away DKMS tree under $OUT/dkms/RELEASE (source, dkms and install
 # trees, signing key): nothing under /usr/src, /var/lib/dkms or
 # /lib/modules is touched. The module is signed with a key made for the
-# run, as DKMS signs with its MOK key. Prints the installed module's path.
+# run, as DKMS signs with its MOK key. DKMS runs where the series builds
+# (series_run: the host, or trixie's and sid's chroot, with the tree under
+# $OUT seen at the same path). Prints the installed module's path.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 series=$1
 release=$(kernel_release "$series")
 [ -n "$release" ] || die "kernel $series not fetched"
-kdir=$(kernel_dir "$series")/root/usr/src/linux-headers-$release
-"$HARNESS_DIR/setup-host.sh" dkms openssl >&2
+kdir=$(series_kdir "$series")
+# In a chroot, the chroot has them.
+[ -n "$(series_chroot "$series")" ] || "$HARNESS_DIR/setup-host.sh" dkms openssl >&2
 version=$(cat "$TOP/VERSION")
 name=$(sed -n 's/^PACKAGE_NAME="\(.*\)"$/\1/p' "$TOP/dkms.conf")
 
@@ -29,8 +32,8 @@ make -s -C "$TOP" dkms-source DESTDIR="$tree" DKMS_SOURCE_TREE=/src >"$log" 2>&1
 
 # dkms reads the signing settings from the environment when
 # /etc/dkms/framework.conf leaves them unset, as Debian's does.
-export sign_file=$kdir/scripts/sign-file
-export mok_signing_key=$tree/mok.key mok_certificate=$tree/mok.pub
+sign_env=(sign_file="$kdir/scripts/sign-file" mok_signing_key="$tree/mok.key"
+	mok_certificate="$tree/mok.pub")
 dkms_opts=(-m "$name" -v "$version" --dkmstree "$tree/dkms" --sourcetree "$tree/src"
 	--installtree "$tree/install")
 kopts=(-k "$release" --kernelsourcedir "$kdir")
@@ -39,7 +42,7 @@ for step in add build install; do
 	[ $step = add ] || opts+=("${kopts[@]}")
 	[ $step = install ] && opts+=(--no-depmod)
 	echo "+ dkms $step ${opts[*]}" >>"$log"
-	dkms $step "${opts[@]}" >>"$log" 2>&1 || {
+	series_run "$series" env "${sign_env[@]}" dkms $step "${opts[@]}" >>"$log" 2>&1 || {
 		cat "$log" >&2
 		for f in "$tree"/dkms/"$name"/"$version"/build/make.log; do
 			[ -r "$f" ] && cat "$f" >&2

@@ -5,7 +5,7 @@
 #   each kernel in KERNELS; cppcheck on the userspace C; a build of the
 #   userspace with ASan and UBSan, with the host unit tests run against it.
 # Prints "ok - ..." / "not ok - ..." lines and the findings as comments.
-# Usage: lint.sh SERIES...
+# Usage: lint.sh SERIES... (or all)
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -54,7 +54,8 @@ lint_checkpatch() {
 	point $? "lint: checkpatch --strict finds nothing in module/" "$log"
 }
 
-# sparse and W=1 on a copy of the module, so the tree stays clean.
+# sparse and W=1 on a copy of the module, so the tree stays clean, where
+# the series builds (series_run: trixie's and sid's chroot has its sparse).
 lint_sparse() {
 	local series=$1 release dir log
 	release=$(kernel_release "$series")
@@ -63,7 +64,7 @@ lint_sparse() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	cp -r "$TOP/module" "$TOP/include" "$TOP/VERSION" "$dir/"
-	make -s -C "$(kernel_dir "$series")/root/usr/src/linux-headers-$release" \
+	series_run "$series" make -s -C "$(series_kdir "$series")" \
 		M="$dir/module" C=2 W=1 modules >"$log.raw" 2>&1
 	local st=$?
 	# Anything the build says beyond its progress lines is a finding.
@@ -135,7 +136,7 @@ lint_sanitizers() {
 mkdir -p "$OUT"
 lint_checkpatch
 lint_ibt
-for s in "$@"; do
+for s in $(expand_kernels "$*"); do
 	lint_sparse "$s"
 done
 lint_cppcheck

@@ -3,10 +3,11 @@
 # The whole test run: host unit tests, then for each kernel series the
 # module build and the guest suites, then the harness self-test. Prints TAP
 # and ends with "N passed, N failed, N skipped". Exit 1 on any failure.
-#   KERNELS="6.1 6.12"   kernel series to test
+#   KERNELS="6.1 6.12"   kernel series to test (the default); "all" is every
+#                        series: 6.1 6.1-rt 6.12 6.12-rt trixie sid sid-rt
 #   SELFTEST=0           skip the harness self-test (it boots 4 more guests)
-#   STRESS_SECONDS=N     length of the stress run per kernel (default 300,
-#                        0 skips it)
+#   STRESS_SECONDS=N     length of the stress run of every kernel (0 skips
+#                        it); unset, each series' own (SERIES_STRESS, lib.sh)
 #   LINT=0               skip the static checks (make lint)
 #   DKMS=0               skip the DKMS build and its guest
 #   DEBUG_TIME_SCALE=N   guest time limits on the debug kernel (6.1-debug)
@@ -14,7 +15,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-KERNELS=${KERNELS:-$KERNELS_ALL}
+KERNELS=$(expand_kernels "${KERNELS:-}")
 n=0 passed=0 failed=0 skipped=0
 
 tap() {
@@ -125,7 +126,7 @@ run_lint() {
 }
 
 run_kernel() {
-	local series=$1 release t0 bdir
+	local series=$1 release t0 bdir stress
 	t0=$(date +%s)
 	release=$(kernel_release "$series")
 	echo "# kernel $series: $release (Debian package $(cat "$(kernel_dir "$series")/version"))"
@@ -143,9 +144,10 @@ run_kernel() {
 	boot_and_judge "$series" "$release" nohz "$release"
 	boot_and_judge "$series" "$release" plain "$release (no nohz_full)"
 	boot_and_judge "$series" "$release" ibt "$release (CET-IBT simulated)"
-	if [ "${STRESS_SECONDS:-300}" != 0 ]; then
-		VM_TIMEOUT=$((${STRESS_SECONDS:-300} + 180)) \
-			boot_and_judge "$series" "$release" stress "$release (stress)"
+	stress=$(stress_seconds "$series")
+	if [ "$stress" != 0 ]; then
+		VM_TIMEOUT=$((stress + 180)) \
+			boot_and_judge "$series" "$release" stress "$release (stress, ${stress}s)"
 	fi
 	echo "# $release suite took $(($(date +%s) - t0))s"
 	# DKMS is packaging: Debian's kernels tell all there is to know about it.

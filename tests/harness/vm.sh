@@ -30,7 +30,7 @@ cmdline+=" hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=$((${HUNG_TASK
 cmdline+=" isoltest.mode=$mode isoltest.profile=$profile"
 # A slow (debug) kernel: the guest stretches each case's timeout as well.
 [ "$scale" != 1 ] && cmdline+=" isoltest.timescale=$scale"
-[ "$profile" = stress ] && cmdline+=" isoltest.stress=${STRESS_SECONDS:-300}"
+[ "$profile" = stress ] && cmdline+=" isoltest.stress=$(stress_seconds "$series")"
 [ -n "$selftest" ] && cmdline+=" isoltest.selftest=$selftest"
 case "$profile" in
 plain) ;;
