@@ -206,20 +206,20 @@ static void isol_probe_page_fault(void *data, unsigned long address,
 static unsigned long isol_next_hrtimer_func(void)
 {
 	struct hrtimer_cpu_base *base;
+	unsigned long func = 0, flags;
 	struct hrtimer *timer;
-	unsigned long func = 0;
 
 	if (!isol_sym.hrtimer_bases)
 		return 0;
 	base = this_cpu_ptr(isol_sym.hrtimer_bases);
-	raw_spin_lock(&base->lock);
+	raw_spin_lock_irqsave(&base->lock, flags);
 	timer = base->next_timer;
 	if (base->softirq_next_timer &&
 	    (!timer || base->softirq_expires_next < base->expires_next))
 		timer = base->softirq_next_timer;
 	if (timer)
 		func = (unsigned long)ACCESS_PRIVATE(timer, function);
-	raw_spin_unlock(&base->lock);
+	raw_spin_unlock_irqrestore(&base->lock, flags);
 	return func;
 }
 

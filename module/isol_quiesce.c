@@ -51,16 +51,21 @@ void isol_quiesce_again(void)
 static bool isol_timer_due(void)
 {
 	struct hrtimer_cpu_base *base;
+	unsigned long flags;
 	ktime_t next;
 	bool hres;
 
 	if (!isol_sym.hrtimer_bases)
 		return false;
 	base = this_cpu_ptr(isol_sym.hrtimer_bases);
-	raw_spin_lock(&base->lock);
+	/*
+	 * Interrupts off: this CPU's hrtimer interrupt takes the same lock
+	 * (an RCU stall on 7.2-rt without it).
+	 */
+	raw_spin_lock_irqsave(&base->lock, flags);
 	hres = base->hres_active;
 	next = min(base->expires_next, base->softirq_expires_next);
-	raw_spin_unlock(&base->lock);
+	raw_spin_unlock_irqrestore(&base->lock, flags);
 	return hres && next <= ktime_add_ns(ktime_get(), TICK_NSEC);
 }
 
