@@ -44,41 +44,21 @@ series_flavour() {
 	esac
 }
 
-# KERNELS as given (series, "all", "default"; empty: the default) -> series.
+# KERNELS as given (series, "all", "default"; empty: the default) -> the
+# series, each once, in order.
 expand_kernels() {
-	local k out=
+	local k out=" "
 	for k in ${1:-default}; do
 		case "$k" in
-		all) out+=" $KERNELS_ALL" ;;
-		default) out+=" $KERNELS_DEFAULT" ;;
-		*) out+=" $k" ;;
+		all) k=$KERNELS_ALL ;;
+		default) k=$KERNELS_DEFAULT ;;
 		esac
+		for k in $k; do
+			case "$out" in *" $k "*) ;; *) out+="$k " ;; esac
+		done
 	done
-	echo $out
-}
-
-# The debug kernel (KASAN, lockdep, kmemleak, UBSAN): not a Debian build but
-# ours, built from Debian's linux-source-6.1 by tests/debug/build-kernel.sh
-# and cached in the same layout. `make check-debug` tests it.
-DEBUG_SERIES=6.1-debug
-
-# Guest time limits (run time, case timeouts, hung-task timeout) are
-# multiplied by this: the debug kernel runs several times slower under
-# software emulation. DEBUG_TIME_SCALE overrides it for the debug kernel.
-time_scale() {
-	case "$1" in
-	"$DEBUG_SERIES") echo "${DEBUG_TIME_SCALE:-4}" ;;
-	*) echo 1 ;;
-	esac
-}
-
-die() {
-	echo "harness: $*" >&2
-	exit 1
-}
-
-note() {
-	echo "# $*"
+	out=${out# }
+	echo "${out% }"
 }
 
 # Private apt configurations, one per distribution: the host's Debian
