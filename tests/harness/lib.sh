@@ -61,6 +61,30 @@ expand_kernels() {
 	echo "${out% }"
 }
 
+# The debug kernel (KASAN, lockdep, kmemleak, UBSAN): not a Debian build but
+# ours, built from Debian's linux-source-6.1 by tests/debug/build-kernel.sh
+# and cached in the same layout. `make check-debug` tests it.
+DEBUG_SERIES=6.1-debug
+
+# Guest time limits (run time, case timeouts, hung-task timeout) are
+# multiplied by this: the debug kernel runs several times slower under
+# software emulation. DEBUG_TIME_SCALE overrides it for the debug kernel.
+time_scale() {
+	case "$1" in
+	"$DEBUG_SERIES") echo "${DEBUG_TIME_SCALE:-4}" ;;
+	*) echo 1 ;;
+	esac
+}
+
+die() {
+	echo "harness: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "# $*"
+}
+
 # Private apt configurations, one per distribution: the host's Debian
 # sources (Debian 12) plus a bookworm-backports stanza derived from them;
 # for trixie and sid, the same archive entries with their suites renamed
