@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # task_isolation: top-level build.
 #   make                 module against KDIR, and the userspace tools
-#   make check           every test (host units, VM suites on both kernels)
+#   make check           every test (host units, VM suites on every Debian kernel)
 #   make check KERNELS=6.1
-#   make check KERNELS=all  every Debian series: 6.1 6.1-rt 6.12 6.12-rt trixie
-#                        sid sid-rt (tests/harness/lib.sh)
+#   make check KERNELS=all  the same: every Debian series, 6.1 6.1-rt 6.12
+#                        6.12-rt trixie sid sid-rt (tests/harness/lib.sh)
 #   make check-debug     the VM suites, fuzzer, stress run and kmemleak on a
 #                        KASAN/lockdep/UBSAN/kmemleak kernel (built once)
 #   make lint            checkpatch, sparse/W=1, cppcheck, ASan/UBSan (in check too)
@@ -16,7 +16,7 @@
 #   make distclean       also drop the kernel/apt download cache (.cache)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
-# "default" is KERNELS_DEFAULT in tests/harness/lib.sh, "all" every series.
+# "default" is KERNELS_DEFAULT in tests/harness/lib.sh (every series).
 KERNELS ?= default
 # CHECK_DEBUG=1: make check also runs the debug kernel's suites (as
 # make check-debug does), after the Debian kernels.

@@ -3,11 +3,12 @@
 # The whole test run: host unit tests, then for each kernel series the
 # module build and the guest suites, then the harness self-test. Prints TAP
 # and ends with "N passed, N failed, N skipped". Exit 1 on any failure.
-#   KERNELS="6.1 6.12"   kernel series to test (the default); "all" is every
+#   KERNELS="6.1 6.12"   kernel series to test; "all" (the default) is every
 #                        series: 6.1 6.1-rt 6.12 6.12-rt trixie sid sid-rt
 #   SELFTEST=0           skip the harness self-test (it boots 4 more guests)
 #   STRESS_SECONDS=N     length of the stress run of every kernel (0 skips
-#                        it); unset, each series' own (SERIES_STRESS, lib.sh)
+#                        it); unset, each series' own (SERIES_STRESS in
+#                        lib.sh: 300 for 6.1 and 6.12, 60 for the others)
 #   LINT=0               skip the static checks (make lint)
 #   DKMS=0               skip the DKMS build and its guest
 #   DEBUG_TIME_SCALE=N   guest time limits on the debug kernel (6.1-debug)

@@ -96,6 +96,9 @@ install_headers() {
 	done
 	note "installing the headers of $release into $root (${deps[*]})"
 	chroot_mount "$root"
+	# A newer kernel may need a newer gcc than the chroot's lists know.
+	in_chroot "$root" apt-get -q update >>"$root.log" 2>&1 ||
+		die "apt-get update in $root failed, see $root.log"
 	in_chroot "$root" apt-get -q -y --no-install-recommends install "${deps[@]}" \
 		>>"$root.log" 2>&1 || {
 		tail -n 20 "$root.log"
@@ -160,5 +163,6 @@ chroot_mount "$root"
 cwd=/
 case "$PWD" in "$OUT" | "$OUT"/*) cwd=$PWD ;; esac
 rc=0
+# shellcheck disable=SC2016 # expanded by the inner shell
 in_chroot "$root" sh -c 'cd "$1" && shift && exec "$@"' sh "$cwd" "$@" || rc=$?
 exit $rc
