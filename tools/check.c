@@ -558,8 +558,9 @@ static void check_fair_server(struct checker *k, struct check_row *r)
 	DETAIL(r, "fair server on for nohz_full cpus %s (isolctl run "
 	       "--fair-server-off turns it off on its CPU while the command runs)",
 	       on);
-	FIX(r, "for c in%s; do echo 0 > /sys/kernel/debug/sched/fair_server/cpu$c/runtime; "
-	    "done", words);
+	/* Written on its own CPU: see fair_server_write() in run.c. */
+	FIX(r, "for c in%s; do taskset -c $c sh -c \"echo 0 > "
+	    "/sys/kernel/debug/sched/fair_server/cpu$c/runtime\"; done", words);
 }
 
 static void check_clocksource(struct checker *k, struct check_row *r)

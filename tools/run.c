@@ -262,14 +262,33 @@ static int pick_cpus(const struct run_ctl *ctl, const struct cpu_info *ci,
 
 /*
  * The 6.8+ fair deadline server restarts the tick about once a second.
- * Turning it off is the user's choice: on 6.12, changing its runtime can
- * trip a kernel WARN (dl_rq_change_utilization), fatal with panic_on_warn.
+ * Turning it off is the user's choice. Its runtime is written from the CPU
+ * it belongs to (fair_server_write): 6.12.118+deb13 stops the server on
+ * every write, and stopping one that is not running underflows the CPU's
+ * deadline bandwidth (a WARN in task_non_contending, fatal with
+ * panic_on_warn). The writer's own arrival on the CPU starts the server.
  */
 struct fair_server {
 	int cpu;			/* -1: not changed */
 	char path[PATH_MAX];
 	char was[32];
 };
+
+static int fair_server_write(const char *path, int cpu, const char *text)
+{
+	cpu_set_t was, on;
+	int ret;
+
+	CPU_ZERO(&on);
+	CPU_SET(cpu, &on);
+	if (sched_getaffinity(0, sizeof(was), &was) ||
+	    sched_setaffinity(0, sizeof(on), &on))
+		return -errno;
+	ret = write_text(path, text);
+	if (sched_setaffinity(0, sizeof(was), &was) && !ret)
+		ret = -errno;
+	return ret;
+}
 
 static void fair_server_off(struct fair_server *fs, int cpu, bool off)
 {
@@ -286,7 +305,7 @@ static void fair_server_off(struct fair_server *fs, int cpu, bool off)
 		    "(--fair-server-off turns it off)", cpu);
 		return;
 	}
-	ret = write_text(fs->path, "0");
+	ret = fair_server_write(fs->path, cpu, "0");
 	if (ret) {
 		/* 6.12 refuses it (EBUSY) on CPUs isolated by isolcpus=domain. */
 		msg("cannot turn the fair server off on cpu %d (%s): %s; expect a "
@@ -304,7 +323,7 @@ static void fair_server_restore(struct fair_server *fs)
 
 	if (fs->cpu < 0)
 		return;
-	ret = write_text(fs->path, fs->was);
+	ret = fair_server_write(fs->path, fs->cpu, fs->was);
 	if (ret)
 		msg("cannot restore the fair server of cpu %d to %s ns (%s): %s",
 		    fs->cpu, fs->was, fs->path, strerror(-ret));

@@ -60,7 +60,7 @@ want "thp                   warn   transparent_hugepage/enabled: [always] madvis
 want "rt_throttling         pass   kernel.sched_rt_runtime_us = -1"
 want "smt_siblings          warn   not isolated: cpu 6 (sibling of cpu 2), cpu 7 (sibling of cpu 3)"
 want "fair_server           warn   fair server on for nohz_full cpus 2"
-want "fix: for c in 2; do echo 0 > /sys/kernel/debug/sched/fair_server/cpu\$c/runtime; done"
+want "fix: for c in 2; do taskset -c \$c sh -c \"echo 0 > /sys/kernel/debug/sched/fair_server/cpu\$c/runtime\"; done"
 want "clocksource_watchdog  warn   clocksource tsc without tsc=reliable: the watchdog runs"
 want "isolcpus              pass   isolcpus=nohz,domain,managed_irq,2-3 covers nohz_full=2-3"
 want "config_no_hz_full     pass   CONFIG_NO_HZ_FULL=y"

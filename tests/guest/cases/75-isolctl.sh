@@ -74,6 +74,24 @@ if [ -n "$fs_before" ] && [ "$fs_before" != 0 ]; then
 		fair_server_policy
 fi
 
+# --fair-server-off on a CPU whose server is on: off while the command runs,
+# restored after. Both writes run on CPU 2 (a write from elsewhere WARNs on
+# 6.12.118+deb13, fatal here: see fair_server_write() in tools/run.c).
+fair_server_off_run() {
+	taskset -c 2 sh -c "echo 50000000 >$fs" || return 1
+	isolctl run -c 2 --fair-server-off -- isol_spin spin 500 2>/tmp/fsoff.err
+	local rc=$? after
+	cat /tmp/fsoff.err
+	after=$(cat $fs)
+	taskset -c 2 sh -c "echo $fs_before >$fs"
+	test $rc = 0 -a "$after" = 50000000 &&
+		grep -q '^isolctl: fair server off on cpu 2 while the command runs (runtime was 50000000 ns)' /tmp/fsoff.err
+}
+if [ -n "$fs_before" ]; then
+	check "run --fair-server-off: off while the command runs, restored after" \
+		fair_server_off_run
+fi
+
 # A program that sleeps: its syscalls are self-inflicted breaks.
 isolctl run --json /tmp/sleep.json -- isol_spin sleep 5 20 2>/tmp/sleep.err
 rc=$?
