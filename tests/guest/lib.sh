@@ -30,3 +30,19 @@ mark_log() {
 log_since_mark() {
 	dmesg | tail -n +$((LOG_MARK + 1))
 }
+
+# The module tools are kmod's, as on a user's machine. /sbin/modprobe and
+# the rest are links to kmod, but Debian's busybox-static shell runs its
+# own applet for a bare "modprobe" before it looks at PATH (it is built to
+# prefer applets). busybox's modprobe and insmod first hand the file to
+# finit_module() as it is, so a compressed module (DKMS's .ko.xz on 6.12)
+# makes the kernel log "Invalid ELF header magic: != ELF" before busybox
+# decompresses it and loads it with init_module(). kmod 30, Debian 12's,
+# decompresses in userspace and logs nothing. A shell function comes
+# before an applet, so these route every case's calls to kmod.
+modprobe() { /sbin/modprobe "$@"; }
+insmod() { /sbin/insmod "$@"; }
+rmmod() { /sbin/rmmod "$@"; }
+lsmod() { /sbin/lsmod "$@"; }
+modinfo() { /sbin/modinfo "$@"; }
+depmod() { /sbin/depmod "$@"; }

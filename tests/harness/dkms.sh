@@ -22,10 +22,12 @@ name=$(sed -n 's/^PACKAGE_NAME="\(.*\)"$/\1/p' "$TOP/dkms.conf")
 
 tree=$OUT/dkms/$release
 rm -rf "$tree"
-# The install tree stands for /lib/modules: the kernel's own module lists,
-# without its modules.
-mkdir -p "$tree/dkms" "$tree/install/$release"
-cp "$(kernel_dir "$series")"/root/lib/modules/"$release"/modules.* "$tree/install/$release/"
+# The install tree stands for /lib/modules: the kernel's modules and their
+# lists, as installed; dkms runs where it is /lib/modules (SERIES_LIB_MODULES
+# in series-run.sh).
+. "$HARNESS_DIR/lib-modules.sh"
+mkdir -p "$tree/dkms"
+lib_modules_tree "$(kernel_dir "$series")/root" "$release" "$tree/install"
 log=$tree/dkms.log
 make -s -C "$TOP" dkms-source DESTDIR="$tree" DKMS_SOURCE_TREE=/src >"$log" 2>&1 ||
 	{ cat "$log" >&2; die "make dkms-source failed"; }
@@ -42,7 +44,8 @@ for step in add build install; do
 	[ $step = add ] || opts+=("${kopts[@]}")
 	[ $step = install ] && opts+=(--no-depmod)
 	echo "+ dkms $step ${opts[*]}" >>"$log"
-	series_run "$series" env "${sign_env[@]}" dkms $step "${opts[@]}" >>"$log" 2>&1 || {
+	SERIES_LIB_MODULES=$tree/install \
+		series_run "$series" env "${sign_env[@]}" dkms $step "${opts[@]}" >>"$log" 2>&1 || {
 		cat "$log" >&2
 		for f in "$tree"/dkms/"$name"/"$version"/build/make.log; do
 			[ -r "$f" ] && cat "$f" >&2

@@ -83,6 +83,12 @@ for f in "$kroot/lib/modules/$release/kernel/lib/crc7.ko"*; do
 	cp "$f" "$stage/lib/modules/$release/kernel/lib/"
 done
 depmod -b "$stage" "$release"
+# The kernel's configuration, where a Debian system has it: the DKMS case
+# checks the module's compression against it.
+if [ -r "$kroot/boot/config-$release" ]; then
+	mkdir -p "$stage/boot"
+	cp "$kroot/boot/config-$release" "$stage/boot/"
+fi
 
 # Project binaries, when they have been built.
 for f in tools/isolctl lib/libisol.so lib/libisol-prctl.so; do

@@ -10,6 +10,8 @@
 # path, so paths under $OUT mean the same inside and out. The series'
 # headers are at `series_kdir SERIES` (lib.sh) as the command sees them.
 # The mounts live in a private mount namespace and are undone on any exit.
+# SERIES_LIB_MODULES=DIR: the command sees DIR as /lib/modules (for DKMS,
+# see lib-modules.sh), on the host or in the chroot.
 #   series-run.sh --prepare SERIES   only make the chroot and its headers
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -34,6 +36,8 @@ chroot_mount() {
 
 chroot_umount() {
 	local root=$1
+	! mountpoint -q "$root/lib/modules" || umount "$root/lib/modules" ||
+		umount -l "$root/lib/modules"
 	! mountpoint -q "$root$OUT" || umount "$root$OUT" || umount -l "$root$OUT"
 	! mountpoint -q "$root/proc" || umount "$root/proc" || umount -l "$root/proc"
 }
@@ -153,12 +157,21 @@ fi
 series=$1
 shift
 root=$(series_chroot "$series")
-[ -n "$root" ] || exec "$@"
+if [ -z "$root" ]; then
+	[ -n "${SERIES_LIB_MODULES:-}" ] || exec "$@"
+	. "$HARNESS_DIR/lib-modules.sh"
+	with_lib_modules "$SERIES_LIB_MODULES" "$@"
+	exit
+fi
 [ -n "${ISOL_SERIES_NS:-}" ] ||
 	ISOL_SERIES_NS=1 exec unshare --mount --propagation private "$0" "$series" "$@"
 prepare "$series" >&2
 trap 'chroot_umount "$root"' EXIT
 chroot_mount "$root"
+if [ -n "${SERIES_LIB_MODULES:-}" ]; then
+	mkdir -p "$root/lib/modules"
+	mount --bind "$SERIES_LIB_MODULES" "$root/lib/modules"
+fi
 # Keep the caller's working directory when it is under $OUT.
 cwd=/
 case "$PWD" in "$OUT" | "$OUT"/*) cwd=$PWD ;; esac

@@ -3,6 +3,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib/fixture.sh"
 "$fixture_top/tests/harness/setup-host.sh" dkms dh-dkms debhelper lintian dpkg-dev fakeroot
+# One package test at a time on this host, from any checkout: they share
+# dpkg, /usr/src and /var/lib/dkms.
+pkg_test_lock
 tmp=$(mktemp -d)
 pkgs=(task-isolation-dkms isolctl libisol-dev libisol0)
 apt_opts=(-y -q -o DPkg::Lock::Timeout=300)
@@ -20,12 +23,54 @@ installed() {
 for p in "${pkgs[@]}"; do
 	! installed "$p" || fail "$p is installed on this host: the test would remove it"
 done
+
+# DKMS's account of a (re)install of version $1, whose output is in $2:
+# `dkms status` has one line per kernel it built for, or one "added" line
+# when it built for none. Which kernels it builds for is DKMS's policy,
+# and the postinst names them ("Building for A, B and C": here every
+# kernel under /lib/modules, as `uname -r` is not among them, or the
+# running and newest kernel); each of those with headers must have the
+# module installed, built for that release.
+check_dkms() {
+	local v=$1 log=$2 arch k f vm
+	local planned=() built=() want got
+	arch=$(uname -m)
+	# (apt runs dpkg on a pty: its lines end in \r\n.)
+	read -r -a planned <<<"$(sed -n 's/^Building for //p' "$log" | tr ',\r' '  ' | sed 's/ and / /g')"
+	for k in "${planned[@]}"; do
+		[ -e "/lib/modules/$k/build/include" ] && built+=("$k")
+	done
+	if [ ${#built[@]} -eq 0 ]; then
+		want="task-isolation/$v: added"
+	else
+		want=$(for k in "${built[@]}"; do echo "task-isolation/$v, $k, $arch: installed"; done | sort)
+	fi
+	got=$(dkms status -m task-isolation | sort)
+	[ "$got" = "$want" ] || {
+		printf '# dkms status says:\n%s\n# expected (DKMS built for: %s):\n%s\n' \
+			"$got" "${built[*]:-none}" "$want" | sed 's/^\([^#]\)/#   \1/'
+		grep '^Building for' "$log" | sed 's/^/# the postinst said: /'
+		fail "dkms status for task-isolation/$v"
+	}
+	for k in "${built[@]}"; do
+		f=$(ls "/lib/modules/$k/updates/dkms/task_isolation.ko"* 2>/dev/null | head -n 1) || true
+		[ -n "$f" ] || fail "no task_isolation.ko* in /lib/modules/$k/updates/dkms"
+		vm=$(modinfo -F vermagic "$f" | cut -d' ' -f1)
+		[ "$vm" = "$k" ] || fail "$f is built for $vm, not $k"
+		[ "$(modinfo -F version "$f")" = "$v" ] || fail "$f is not version $v"
+		echo "# $k: ${f##*/} installed"
+	done
+}
 cleanup() {
 	local p left=()
 	for p in "${pkgs[@]}"; do
 		dpkg-query -W "$p" >/dev/null 2>&1 && left+=("$p")
 	done
 	[ ${#left[@]} -eq 0 ] || apt-get purge "${apt_opts[@]}" "${left[@]}" >/dev/null 2>&1 || true
+	# After a failure, too: what DKMS made for the test goes.
+	[ ! -r "$tmp/before" ] || dkms_made | sort -u -r | while read -r p; do
+		if [ -d "$p" ]; then rmdir "$p"; else rm -f "$p"; fi
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -57,6 +102,30 @@ snapshot() {
 	done | sort
 }
 snapshot >"$tmp/before"
+# DKMS's own state that outlives any package and is not ours: the key it
+# signs with, made at its first build on the machine, and depmod's lists
+# for a kernel that has only headers (no modules of its own). The test
+# removes what it made, and does not count it as left behind.
+dkms_made() {
+	local k
+	for k in /var/lib/dkms/mok.key /var/lib/dkms/mok.pub; do
+		if [ -e "$k" ] && ! grep -qx "$k" "$tmp/before"; then echo "$k"; fi
+	done
+	for k in /lib/modules/*/build; do
+		[ -e "$k" ] || continue
+		k=${k%/build}
+		! grep -qx "$k/modules.dep" "$tmp/before" || continue
+		find "$k" -maxdepth 1 -type f -name 'modules.*'
+		find "$k" -maxdepth 2 -path "$k/updates*" -type d -empty
+		if [ "$(ls -A "$k/updates" 2>/dev/null)" = dkms ] &&
+			[ -z "$(ls -A "$k/updates/dkms")" ]; then
+			echo "$k/updates"
+		fi
+	done | while read -r k; do
+		grep -qx "$k" "$tmp/before" || echo "$k"
+	done
+	return 0
+}
 
 apt-get install "${apt_opts[@]}" "$tmp/$v1"/*.deb >"$tmp/install.log" 2>&1 ||
 	{ cat "$tmp/install.log"; fail "apt-get install ./*.deb ($v1)"; }
@@ -67,8 +136,7 @@ for p in "${pkgs[@]}"; do
 		[ -e "$f" ] || [ -L "$f" ] || { echo "FAIL: $p: $f missing"; exit 1; }
 	done
 done
-[ "$(dkms status -m task-isolation)" = "task-isolation/$v1: added" ] ||
-	fail "dkms does not list task-isolation/$v1: $(dkms status -m task-isolation)"
+check_dkms "$v1" "$tmp/install.log"
 grep -qx "PACKAGE_VERSION=\"$v1\"" "/usr/src/task-isolation-$v1/dkms.conf" ||
 	fail "installed dkms.conf does not carry version $v1"
 cache=$(ldconfig -p)
@@ -80,19 +148,16 @@ printf '#include <isol.h>\nint main(void) { return isol_open(0) >= 0; }\n' >"$tm
 cc -Wall -Werror -o "$tmp/use" "$tmp/use.c" $(pkg-config --cflags --libs libisol) ||
 	fail "a program does not build against libisol-dev"
 "$tmp/use" || fail "the program does not run against libisol0"
-# With no headers for the running kernel (and, here, no module support at
-# all) the postinst registers the source with DKMS and says so.
-echo "ok - apt-get install ./*.deb: files in place, DKMS has the source, libisol usable"
+echo "ok - apt-get install ./*.deb: files in place, DKMS built it for the kernels it names (or only has the source), libisol usable"
 
 apt-get install "${apt_opts[@]}" "$tmp/$v2"/*.deb >"$tmp/upgrade.log" 2>&1 ||
 	{ cat "$tmp/upgrade.log"; fail "upgrade to $v2"; }
 for p in "${pkgs[@]}"; do
 	[ "$(dpkg-query -W -f='${Version}' "$p")" = "$v2" ] || fail "$p not upgraded to $v2"
 done
-[ "$(dkms status -m task-isolation)" = "task-isolation/$v2: added" ] ||
-	fail "after the upgrade dkms lists: $(dkms status -m task-isolation)"
+check_dkms "$v2" "$tmp/upgrade.log"
 [ ! -e "/usr/src/task-isolation-$v1" ] || fail "/usr/src/task-isolation-$v1 left after the upgrade"
-echo "ok - upgrade to $v2: DKMS has only $v2, the old source is gone"
+echo "ok - upgrade to $v2: DKMS has only $v2, rebuilt, the old source is gone"
 
 apt-get purge "${apt_opts[@]}" "${pkgs[@]}" >"$tmp/purge.log" 2>&1 ||
 	{ cat "$tmp/purge.log"; fail "purge"; }
@@ -100,6 +165,13 @@ for p in "${pkgs[@]}"; do
 	! dpkg-query -W "$p" >/dev/null 2>&1 || fail "$p still known to dpkg after purge"
 done
 [ -z "$(dkms status -m task-isolation)" ] || fail "dkms still lists task-isolation"
+! grep -l 'task_isolation' /lib/modules/*/modules.dep 2>/dev/null ||
+	fail "after the purge depmod still lists task_isolation (files above)"
+dkms_made | sort -u -r >"$tmp/dkms-made"
+while read -r f; do
+	if [ -d "$f" ]; then rmdir "$f"; else rm -f "$f"; fi
+done <"$tmp/dkms-made"
+[ ! -s "$tmp/dkms-made" ] || sed 's|^|# removed, made by DKMS: |' "$tmp/dkms-made"
 snapshot >"$tmp/after"
 diff "$tmp/before" "$tmp/after" >"$tmp/diff" ||
 	{ sed 's/^/#   /' "$tmp/diff"; fail "purge left the file system changed"; }

@@ -10,9 +10,9 @@ for field in license version description author; do
 done
 [ "$(modinfo -F license task_isolation)" = GPL ] || fail "license is not GPL"
 # Every parameter has a description, as kmod's modinfo (the one users
-# run; a bare "modinfo" here is busybox's applet) prints it:
+# run, and the one /tests/lib.sh gives the cases) prints it:
 # "name:description (type)".
-parms=$(/sbin/modinfo -F parm task_isolation)
+parms=$(modinfo -F parm task_isolation)
 echo "$parms"
 echo "$parms" | grep -q '^log_breaks:' || fail "no log_breaks parameter"
 echo "$parms" | grep -v -E '^[a-z0-9_]+:[^ (].*\([a-z]+\)$' | grep . &&

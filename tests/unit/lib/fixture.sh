@@ -106,3 +106,16 @@ installed_list() {
 			fi
 		done) | sort
 }
+
+# pkg_test_lock: wait for any other packaging test on this host (from any
+# checkout) to finish; they share dpkg, /usr/src, /var/lib/dkms and
+# /lib/modules. Held until the test exits; a nested test (deb-headers.sh
+# runs deb.sh) inherits it.
+pkg_test_lock() {
+	[ -n "${ISOL_PKG_LOCKED:-}" ] && return 0
+	local lock=/run/lock/task-isolation-pkg-tests.lock
+	[ -d /run/lock ] || lock=/tmp/task-isolation-pkg-tests.lock
+	exec 9>>"$lock"
+	flock -w 3600 9 || { echo "FAIL: $lock held for an hour"; exit 1; }
+	export ISOL_PKG_LOCKED=1
+}
