@@ -101,7 +101,6 @@ struct isol_task {
 	u64 max_quiet_ns;
 	struct isol_krec last;
 	bool signal_due;		/* strict: send the signal on return */
-	bool log_due;			/* last break not logged yet */
 	bool remote_due;		/* remote holds a break to report */
 	struct isol_remote remote;
 

@@ -31,18 +31,58 @@ struct isol_slot {
 	struct isol_krec rec;
 };
 
+/*
+ * The kernel log is for misconfiguration; breaks go there only on request,
+ * and never from the isolated CPU: printk there raises printk's irq_work
+ * as a self-IPI after the return to user space, itself a new break.
+ */
+static bool log_breaks;
+module_param(log_breaks, bool, 0644);
+MODULE_PARM_DESC(log_breaks,
+		 "Also log breaks to the kernel log, from a housekeeping CPU, rate-limited (default: N)");
+
+static DEFINE_RATELIMIT_STATE(isol_log_rs, 5 * HZ, 10);
+
 static struct {
-	raw_spinlock_t lock;		/* protects head and slots */
+	raw_spinlock_t lock;		/* protects head, log_next and slots */
 	u64 head;			/* sequence of the next record, from 1 */
+	u64 log_next;			/* next record for the kernel log */
 	u32 size;
 	struct isol_slot *slots;
 	wait_queue_head_t readers;
 	struct work_struct wake;
+	struct work_struct log;
 } isol_ring;
 
 static void isol_monitor_wake_fn(struct work_struct *work)
 {
 	wake_up_interruptible(&isol_ring.readers);
+}
+
+static bool isol_monitor_next(u64 *next, struct isol_krec *rec, u64 *seq,
+			      u64 *lost);
+
+/* On isol_wq, so on a housekeeping CPU; one instance at a time. */
+static void isol_monitor_log_fn(struct work_struct *work)
+{
+	struct isol_krec *rec;
+	u64 seq, lost;
+
+	rec = kmalloc(sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return;
+	while (READ_ONCE(log_breaks) &&
+	       isol_monitor_next(&isol_ring.log_next, rec, &seq, &lost)) {
+		if (!__ratelimit(&isol_log_rs))
+			continue;
+		if (lost)
+			pr_info("%llu breaks not logged: the ring was overwritten\n",
+				lost);
+		else
+			pr_info("pid %d (%s) on CPU %u: isolation broken: %s\n",
+				rec->b.pid, rec->b.comm, rec->b.cpu, rec->b.desc);
+	}
+	kfree(rec);
 }
 
 int isol_monitor_init(void)
@@ -60,13 +100,16 @@ int isol_monitor_init(void)
 	isol_ring.size = monitor_records;
 	isol_ring.head = 1;
 	init_waitqueue_head(&isol_ring.readers);
+	isol_ring.log_next = 1;
 	INIT_WORK(&isol_ring.wake, isol_monitor_wake_fn);
+	INIT_WORK(&isol_ring.log, isol_monitor_log_fn);
 	return 0;
 }
 
 void isol_monitor_exit(void)
 {
 	cancel_work_sync(&isol_ring.wake);
+	cancel_work_sync(&isol_ring.log);
 	kvfree(isol_ring.slots);
 }
 
@@ -80,18 +123,23 @@ void isol_monitor_push(const struct isol_krec *r)
 	slot = &isol_ring.slots[isol_ring.head % isol_ring.size];
 	slot->seq = isol_ring.head++;
 	slot->rec = *r;
+	/* Not logging now: this record is never logged later either. */
+	if (!READ_ONCE(log_breaks))
+		isol_ring.log_next = isol_ring.head;
 	raw_spin_unlock_irqrestore(&isol_ring.lock, flags);
 }
 
 /*
- * Wake readers from a housekeeping CPU: the unbound workqueue never runs
- * on an isolated one, and a reader woken from here might be placed here.
- * Not under scheduler locks.
+ * Wake readers and log from a housekeeping CPU: the unbound workqueue
+ * never runs on an isolated one, and a reader woken from here might be
+ * placed here. Not under scheduler locks.
  */
 void isol_monitor_wake(void)
 {
 	if (wq_has_sleeper(&isol_ring.readers))
 		queue_work(isol_wq, &isol_ring.wake);
+	if (READ_ONCE(log_breaks))
+		queue_work(isol_wq, &isol_ring.log);
 }
 
 void isol_monitor_open(struct isol_file *ifile)
@@ -167,11 +215,11 @@ pid_t isol_pid_for_reader(pid_t nr)
 }
 
 /*
- * The next record for @ifile: a break, or the count of those it missed.
- * Returns false when there is none yet.
+ * The next record for the reader whose cursor is @next: a break, or the
+ * count of those it missed. Returns false when there is none yet.
  */
-static bool isol_monitor_next(struct isol_file *ifile, struct isol_krec *rec,
-			      u64 *seq, u64 *lost)
+static bool isol_monitor_next(u64 *next, struct isol_krec *rec, u64 *seq,
+			      u64 *lost)
 {
 	u64 oldest;
 	bool ret = true;
@@ -180,14 +228,14 @@ static bool isol_monitor_next(struct isol_file *ifile, struct isol_krec *rec,
 	oldest = isol_ring.head > isol_ring.size ?
 		 isol_ring.head - isol_ring.size : 1;
 	*lost = 0;
-	if (ifile->mon_next >= isol_ring.head) {
+	if (*next >= isol_ring.head) {
 		ret = false;
-	} else if (ifile->mon_next < oldest) {
-		*lost = oldest - ifile->mon_next;
-		*seq = ifile->mon_next;
-		ifile->mon_next = oldest;
+	} else if (*next < oldest) {
+		*lost = oldest - *next;
+		*seq = *next;
+		*next = oldest;
 	} else {
-		*seq = ifile->mon_next++;
+		*seq = (*next)++;
 		*rec = isol_ring.slots[*seq % isol_ring.size].rec;
 	}
 	raw_spin_unlock_irq(&isol_ring.lock);
@@ -208,7 +256,7 @@ static ssize_t isol_monitor_copy(struct isol_file *ifile, char __user *buf,
 	u64 seq, lost;
 
 	while (count - done >= sizeof(*out) &&
-	       isol_monitor_next(ifile, rec, &seq, &lost)) {
+	       isol_monitor_next(&ifile->mon_next, rec, &seq, &lost)) {
 		if (lost) {
 			memset(out, 0, sizeof(*out));
 			out->size = sizeof(*out);

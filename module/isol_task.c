@@ -33,20 +33,6 @@ atomic_t isol_nr_isolated = ATOMIC_INIT(0);
 /* Records allocated and not yet freed: what a leak would show in. */
 atomic_t isol_nr_records = ATOMIC_INIT(0);
 
-static bool log_breaks = true;
-module_param(log_breaks, bool, 0644);
-MODULE_PARM_DESC(log_breaks,
-		 "Log each isolation break to the kernel log, rate-limited (default: Y)");
-
-static DEFINE_RATELIMIT_STATE(isol_log_rs, 5 * HZ, 10);
-
-static void isol_log_break(const struct isol_break *b)
-{
-	if (READ_ONCE(log_breaks) && __ratelimit(&isol_log_rs))
-		pr_info("pid %d (%s) on CPU %u: isolation broken: %s\n",
-			b->pid, b->comm, b->cpu, b->desc);
-}
-
 static void isol_free_work(struct work_struct *work)
 {
 	struct isol_task *t = container_of(work, struct isol_task, cleanup);
@@ -144,20 +130,14 @@ static void isol_account_end(struct isol_task *t)
 static void isol_twork_fn(struct callback_head *head)
 {
 	struct isol_task *t = container_of(head, struct isol_task, twork);
-	struct isol_break last;
-	bool signal_due, log_due;
+	bool signal_due;
 
 	atomic_set(&t->work_queued, 0);
 	raw_spin_lock_irq(&t->lock);
 	signal_due = t->signal_due;
 	t->signal_due = false;
-	log_due = t->log_due;
-	t->log_due = false;
-	last = t->last.b;
 	raw_spin_unlock_irq(&t->lock);
 
-	if (log_due)
-		isol_log_break(&last);
 	isol_monitor_wake();
 
 	if (atomic_read(&t->state) == ISOL_STATE_ISOLATED) {
@@ -247,11 +227,11 @@ void isol_fill_break(struct isol_task *t, struct isol_krec *r, u32 cause,
 }
 
 /*
- * @can_log is false under scheduler locks, where printk or waking a
- * reader could deadlock; the task work does both instead.
+ * @can_queue is false under scheduler locks, where queueing the reader
+ * wake-up and the log work could deadlock; the task work does it instead.
  */
 static void isol_store_break(struct isol_task *t, const struct isol_krec *r,
-			     bool can_log)
+			     bool can_queue)
 {
 	unsigned long flags;
 
@@ -259,7 +239,6 @@ static void isol_store_break(struct isol_task *t, const struct isol_krec *r,
 	t->nr_breaks++;
 	t->nr_by_cause[r->b.cause]++;
 	t->last = *r;
-	t->log_due = !can_log;
 	if (t->mode == ISOL_MODE_STRICT)
 		t->signal_due = true;
 	raw_spin_unlock_irqrestore(&t->lock, flags);
@@ -267,10 +246,8 @@ static void isol_store_break(struct isol_task *t, const struct isol_krec *r,
 	isol_status_update(t);
 	isol_monitor_push(r);
 	isol_trace_break(r);
-	if (can_log) {
-		isol_log_break(&r->b);
+	if (can_queue)
 		isol_monitor_wake();
-	}
 	if (t->mode == ISOL_MODE_STRICT)
 		isol_task_end(t, ISOL_END_BREAK);
 }

@@ -198,7 +198,12 @@ static void check_isolcpus(struct checker *k, struct check_row *r)
 		return;
 	}
 	cpuset_andnot(&miss, &k->ci->nohz_full, &k->ci->isolated);
-	if (!cpuset_empty(&miss)) {
+	if (!cpuset_empty(&miss) && cpuset_empty(&k->ci->isolated) &&
+	    cmdline_param(k, "isolcpus", val, sizeof(val))) {
+		r->status = CHECK_WARN;
+		DETAIL(r, "the kernel ignored isolcpus=%s (7.x kernels ignore it "
+		       "when it has the nohz flag and nohz_full= is given too)", val);
+	} else if (!cpuset_empty(&miss)) {
 		r->status = CHECK_WARN;
 		DETAIL(r, "nohz_full cpus %s are not in isolcpus (isolated: %s)",
 		       cpulist_format(&miss, buf, sizeof(buf)),
@@ -212,7 +217,8 @@ static void check_isolcpus(struct checker *k, struct check_row *r)
 		DETAIL(r, "isolcpus=%s covers nohz_full=%s", val, k->nohz);
 		return;
 	}
-	FIX(r, "boot with isolcpus=nohz,domain,managed_irq,%s", k->nohz);
+	/* No nohz flag: nohz_full= is that flag (and see above). */
+	FIX(r, "boot with isolcpus=domain,managed_irq,%s", k->nohz);
 }
 
 static void check_rcu_nocbs(struct checker *k, struct check_row *r)

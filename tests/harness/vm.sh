@@ -37,7 +37,7 @@ plain) ;;
 *)
 	# tsc=reliable: no clocksource watchdog timer walking the isolated
 	# CPUs, as on a tuned real system (see README).
-	cmdline+=" nohz_full=1-3 isolcpus=nohz,domain,managed_irq,1-3 rcu_nocbs=1-3"
+	cmdline+=" nohz_full=1-3 isolcpus=domain,managed_irq,1-3 rcu_nocbs=1-3"
 	cmdline+=" tsc=reliable"
 	;;
 esac

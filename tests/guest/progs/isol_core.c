@@ -412,7 +412,6 @@ static void t_compat(int unused)
 	      "int80 + GET_STATE: %llu syscall, %llu unknown",
 	      (unsigned long long)st.nr_by_cause[ISOL_CAUSE_SYSCALL],
 	      (unsigned long long)st.nr_by_cause[ISOL_CAUSE_UNKNOWN]);
-	/* printk's irq_work can follow a logged break (issue 13): not counted. */
 	CHECK(int80(IA32_IOCTL, fd, ISOL_IOC_DISABLE, 0) == 0, "32-bit DISABLE");
 	st = state_of(fd);
 	CHECK(st.state == ISOL_STATE_ENDED && st.end_cause == ISOL_END_DISABLED,
@@ -425,6 +424,30 @@ static void t_compat(int unused)
 	CHECK(st.last_break.cause != ISOL_CAUSE_SYSCALL ||
 	      strstr(st.last_break.desc, "syscall 16"),
 	      "last break %s", st.last_break.desc);
+	_exit(0);
+}
+
+/*
+ * One syscall, then quiet: exactly one break, also with log_breaks=1 (case
+ * 85). Logging it from the isolated CPU raised printk's irq_work there
+ * after the return to user space, a second break.
+ */
+static void t_one_break(int unused)
+{
+	struct isol_state st;
+	int fd;
+
+	(void)unused;
+	fd = isolate(2, ISOL_MODE_LOG_ONLY, 0, 0);
+	syscall(SYS_getppid);
+	spin_ms(300);
+	CHECK(isol_disable(fd) == 0, "disable");
+	st = state_of(fd);
+	CHECK(st.nr_breaks == 1 && st.nr_by_cause[ISOL_CAUSE_SYSCALL] == 1,
+	      "%llu breaks (%llu syscall), last: %s",
+	      (unsigned long long)st.nr_breaks,
+	      (unsigned long long)st.nr_by_cause[ISOL_CAUSE_SYSCALL],
+	      st.last_break.desc);
 	_exit(0);
 }
 
@@ -1100,6 +1123,8 @@ static const struct test tests[] = {
 	  t_device_irq, 0, 0, 20 },
 	{ "compat", "log-only: an int $0x80 syscall is a syscall break, a 32-bit DISABLE is allowed",
 	  t_compat, 0, 0, 10 },
+	{ "one-break", "log-only: one syscall, then quiet, is exactly one break",
+	  t_one_break, 0, 0, 10 },
 	{ "skipped", "enable reports the quiescing steps the quiesce file says are skipped",
 	  t_skipped, 0, 0, 10 },
 	{ "quiet", "strict: 10 s busy loop isolated gets no break at all",
