@@ -48,6 +48,12 @@ GUEST_SRCS := $(wildcard tests/guest/progs/*.c tests/fuzz/*.c tests/stress/*.c \
 GUEST_PROGS := $(addprefix tests/out/guest-bin/,$(basename $(notdir $(GUEST_SRCS))))
 GUEST_COMMON := tests/guest/common/guest.c tests/guest/common/guest.h \
 	lib/libisol.c lib/isol.h include/uapi/linux/task_isolation.h
+# The task isolation series' own selftest (v16, Chris Metcalf), when a copy
+# is in the cache: never in the tree, built as it is for its guest case.
+SERIES_SELFTEST ?= .cache/series/isolation.c
+ifneq ($(wildcard $(SERIES_SELFTEST)),)
+GUEST_PROGS += tests/out/guest-bin/series_isolation
+endif
 
 HARNESS := tests/harness
 
@@ -100,6 +106,12 @@ tests/out/guest-bin/%: %.c $(GUEST_COMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -Itests/guest/common -o $@ $< \
 		tests/guest/common/guest.c lib/libisol.c -lpthread
+
+tests/out/guest-bin/series_isolation: $(SERIES_SELFTEST) tests/guest/series/kselftest.h
+	@mkdir -p tests/out/series/src $(dir $@)
+	cp $(SERIES_SELFTEST) tests/out/series/src/isolation.c
+	cp tests/guest/series/kselftest.h tests/out/series/
+	$(CC) -O2 -o $@ tests/out/series/src/isolation.c -lpthread
 
 check: userspace guest-progs
 	KERNELS="$(KERNELS)$(if $(filter 1,$(CHECK_DEBUG)), 6.1-debug)" $(HARNESS)/run.sh

@@ -262,6 +262,7 @@ ISOL_API char *isol_busy_str(unsigned int busy, char *buf, unsigned long size)
 	static const char *const names[] = {
 		"tick dependency", "timer pending", "RCU work",
 		"another task runnable", "vmstat work pending",
+		"the task was off its CPU",
 	};
 
 	return isol_bits_str(busy, names, sizeof(names) / sizeof(names[0]),
@@ -408,6 +409,7 @@ ISOL_API const char *isol_end_str(unsigned int end_cause)
 		[ISOL_END_EXEC] = "exec",
 		[ISOL_END_EXIT] = "exit",
 		[ISOL_END_MIGRATED] = "migrated",
+		[ISOL_END_SIGNAL] = "signal",
 	};
 
 	return NAME(names, end_cause);

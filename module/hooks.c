@@ -45,12 +45,38 @@ static struct isol_task *isol_entry_owner(void)
 	return t;
 }
 
+/* Whether isolation allows a syscall, and when that is known. */
+enum isol_syscall_kind {
+	ISOL_SYSCALL_BREAK,
+	ISOL_SYSCALL_ALLOWED,
+	/*
+	 * GET_STATE, ENABLE (re-arm) or DISABLE: allowed on the task's own
+	 * file, which only the module's ioctl handler can tell.
+	 */
+	ISOL_SYSCALL_OWN_IOCTL,
+};
+
+/* @cmd as isol_ioctl() matches it. */
+static enum isol_syscall_kind isol_ioctl_kind(unsigned int cmd)
+{
+	if (cmd == ISOL_IOC_DISABLE)
+		return ISOL_SYSCALL_OWN_IOCTL;
+	switch (ISOL_IOC_MATCH(cmd)) {
+	case ISOL_IOC_MATCH(ISOL_IOC_ENABLE):
+	case ISOL_IOC_MATCH(ISOL_IOC_GET_STATE):
+		return ISOL_SYSCALL_OWN_IOCTL;
+	default:
+		return ISOL_SYSCALL_BREAK;
+	}
+}
+
 /*
- * Whether syscall @nr, entered with @regs, is one isolation allows: exit,
- * exec, and disabling isolation. @compat: a 32-bit syscall.
+ * What isolation makes of syscall @nr, entered with @regs: exit and exec
+ * are allowed, and the module's own ioctls on the task's own file.
+ * @compat: a 32-bit syscall.
  */
-static bool isol_syscall_allowed(unsigned long nr, const struct pt_regs *regs,
-				 bool compat)
+static enum isol_syscall_kind
+isol_syscall_kind(unsigned long nr, const struct pt_regs *regs, bool compat)
 {
 #ifdef CONFIG_IA32_EMULATION
 	if (compat) {
@@ -59,11 +85,11 @@ static bool isol_syscall_allowed(unsigned long nr, const struct pt_regs *regs,
 		case __NR_ia32_exit_group:
 		case __NR_ia32_execve:
 		case __NR_ia32_execveat:
-			return true;
+			return ISOL_SYSCALL_ALLOWED;
 		case __NR_ia32_ioctl:
-			return (u32)regs->cx == ISOL_IOC_DISABLE;
+			return isol_ioctl_kind(regs->cx);
 		default:
-			return false;
+			return ISOL_SYSCALL_BREAK;
 		}
 	}
 #endif
@@ -72,9 +98,9 @@ static bool isol_syscall_allowed(unsigned long nr, const struct pt_regs *regs,
 	case __NR_exit_group:
 	case __NR_execve:
 	case __NR_execveat:
-		return true;
+		return ISOL_SYSCALL_ALLOWED;
 	case __NR_ioctl:
-		return regs->si == ISOL_IOC_DISABLE;
+		return isol_ioctl_kind(regs->si);
 	default:
 		break;
 	}
@@ -84,12 +110,12 @@ static bool isol_syscall_allowed(unsigned long nr, const struct pt_regs *regs,
 	case __X32_SYSCALL_BIT | __NR_exit_group:
 	case __X32_SYSCALL_BIT | __NR_x32_execve:
 	case __X32_SYSCALL_BIT | __NR_x32_execveat:
-		return true;
+		return ISOL_SYSCALL_ALLOWED;
 	case __X32_SYSCALL_BIT | __NR_x32_ioctl:
-		return (u32)regs->si == ISOL_IOC_DISABLE;
+		return isol_ioctl_kind(regs->si);
 	}
 #endif
-	return false;
+	return ISOL_SYSCALL_BREAK;
 }
 
 /* The function implementing syscall @nr, 0 when not known. */
@@ -109,21 +135,55 @@ static unsigned long isol_syscall_func(unsigned long nr, bool compat)
 	return table[nr];
 }
 
+static void isol_syscall_break(struct isol_task *t, const struct pt_regs *regs,
+			       bool compat)
+{
+	unsigned long nr = regs->orig_ax;
+
+	isol_break_local(t, ISOL_CAUSE_SYSCALL, nr, isol_syscall_func(nr, compat),
+			 NULL, "%ssyscall %lu", compat ? "32-bit " : "", nr);
+}
+
 /*
- * The entry in progress is a syscall: record it unless it is allowed.
- * Classifying it here, on the isolated CPU's own entry, needs no hook on
- * the syscall path, which every task on every CPU would pay for.
+ * The entry in progress is a syscall: record it unless it is allowed. An
+ * ioctl that may be the module's own is decided on the way out, once its
+ * handler has said whether it ran (isol_note_own_ioctl()). Classifying
+ * here, on the isolated CPU's own entry, needs no hook on the syscall
+ * path, which every task on every CPU would pay for.
  */
 static void isol_classify_syscall(struct isol_task *t, struct isol_cpu *pc,
 				  const struct pt_regs *regs, bool compat)
 {
-	unsigned long nr = regs->orig_ax;
-
 	pc->classified = true;
-	if (!isol_syscall_allowed(nr, regs, compat))
-		isol_break_local(t, ISOL_CAUSE_SYSCALL, nr,
-				 isol_syscall_func(nr, compat), NULL,
-				 "%ssyscall %lu", compat ? "32-bit " : "", nr);
+	switch (isol_syscall_kind(regs->orig_ax, regs, compat)) {
+	case ISOL_SYSCALL_BREAK:
+		isol_syscall_break(t, regs, compat);
+		break;
+	case ISOL_SYSCALL_OWN_IOCTL:
+		pc->ioctl_due = true;
+		pc->ioctl_compat = compat;
+		break;
+	case ISOL_SYSCALL_ALLOWED:
+		break;
+	}
+}
+
+/*
+ * Called by the module's ioctl handler: the isolated task's ioctl in
+ * progress is on the file it armed isolation through, so it is allowed.
+ */
+void isol_note_own_ioctl(struct isol_file *ifile)
+{
+	struct isol_cpu *pc;
+	struct isol_task *t;
+
+	/* Preemption off: pc stays this CPU's; owner is RCU-sched protected. */
+	preempt_disable();
+	pc = this_cpu_ptr(&isol_cpus);
+	t = rcu_dereference_sched(pc->owner);
+	if (t && t->task == current && t->ifile == ifile && pc->in_kernel)
+		pc->own_ioctl = true;
+	preempt_enable();
 }
 
 /*
@@ -143,6 +203,8 @@ static void isol_probe_user_exit(void *data, int dummy)
 		return;
 	pc->in_kernel = true;
 	pc->classified = false;
+	pc->ioctl_due = false;
+	pc->own_ioctl = false;
 	isol_account_entry(t, pc);
 	regs = task_pt_regs(current);
 	if (regs->orig_ax != -1UL)
@@ -174,6 +236,11 @@ static void isol_probe_user_enter(void *data, int dummy)
 				 "kernel entry of unknown cause");
 	} else {
 		isol_flush_remote(t);
+	}
+	/* One of the module's ioctl numbers, not on the task's own file. */
+	if (pc->ioctl_due && !pc->own_ioctl) {
+		pc->ioctl_due = false;
+		isol_syscall_break(t, regs, pc->ioctl_compat);
 	}
 	isol_account_return(t, pc);
 	/*
@@ -321,6 +388,25 @@ static void isol_probe_signal(void *data, int sig, struct kernel_siginfo *info,
 				 "exception (signal %d)", sig);
 }
 
+/*
+ * A signal with a handler delivered to a strict-mode task ends isolation,
+ * as in the series: the handler runs un-isolated, and no strict-mode
+ * signal follows (isol_signal_coming()). Runs in get_signal(), in the
+ * task's own context. A break that ended isolation already cleared owner.
+ */
+static void isol_probe_signal_deliver(void *data, int sig,
+				      struct kernel_siginfo *info,
+				      struct k_sigaction *ka)
+{
+	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
+	struct isol_task *t = rcu_dereference_sched(pc->owner);
+
+	if (!t || t->task != current || READ_ONCE(t->mode) != ISOL_MODE_STRICT ||
+	    ka->sa.sa_handler == SIG_DFL || ka->sa.sa_handler == SIG_IGN)
+		return;
+	isol_end_deferred(t, ISOL_END_SIGNAL);
+}
+
 static void isol_remote_from_current(struct isol_remote *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -386,7 +472,12 @@ static void isol_probe_migrate(void *data, struct task_struct *p, int dest_cpu)
 		isol_record_break(t, ISOL_CAUSE_MIGRATED, dest_cpu, &r,
 				  "moved to CPU %d by %s[%d]", dest_cpu,
 				  r.sender_comm, r.sender_pid);
-	isol_end_deferred(t, ISOL_END_MIGRATED);
+	/*
+	 * In strict mode the break above has ended isolation already: queue
+	 * the work (signal, cleanup) whoever ended it.
+	 */
+	isol_task_end(t, ISOL_END_MIGRATED);
+	irq_work_queue(&t->defer);
 }
 
 static void isol_probe_exit(void *data, struct task_struct *p)
@@ -589,6 +680,8 @@ static struct isol_hook isol_hooks[] = {
 		false),
 	ISOL_TP("device interrupt", "irq_handler_entry", isol_probe_irq, true),
 	ISOL_TP("exception", "signal_generate", isol_probe_signal, false),
+	ISOL_TP("signal delivery", "signal_deliver", isol_probe_signal_deliver,
+		true),
 	ISOL_TP("preemption", "sched_switch", isol_probe_sched_switch, true),
 	ISOL_TP("migration", "sched_migrate_task", isol_probe_migrate, true),
 	ISOL_TP("exit", "sched_process_exit", isol_probe_exit, true),

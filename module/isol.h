@@ -128,6 +128,9 @@ struct isol_cpu {
 	struct isol_cpu_stats stats;	/* the last isolation; isol_mutex */
 	bool in_kernel;			/* owner entered the kernel from user */
 	bool classified;		/* that entry's cause is known */
+	bool ioctl_due;			/* it is an ioctl that may be ours */
+	bool ioctl_compat;		/* ... made through a 32-bit entry */
+	bool own_ioctl;			/* our handler ran it on the task's file */
 	u32 entry_cause;		/* enum isol_cause of that entry */
 	u64 entry_clock;		/* local_clock() at that entry */
 	u64 return_clock;		/* local_clock() at the last return */
@@ -192,7 +195,11 @@ const char *isol_cause_name(u32 cause);
 /* isol_trace.c */
 void isol_trace_break(const struct isol_krec *r);
 
+/* Commands match on type, number and direction; see the UAPI header. */
+#define ISOL_IOC_MATCH(cmd) ((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
+
 /* hooks.c */
+void isol_note_own_ioctl(struct isol_file *ifile);
 int isol_hooks_init(void);
 void isol_hooks_exit(void);
 int isol_hooks_get(void);
@@ -202,7 +209,7 @@ ssize_t isol_hooks_show(char *buf);
 /* isol_quiesce.c */
 int isol_quiesce(struct isol_task *t, struct isol_enable *req);
 void isol_quiesce_again(void);
-bool isol_cpu_quiet_now(struct isol_task *t);
+u32 isol_cpu_busy_now(struct isol_task *t, u32 *tick_dep);
 
 /* isol_symbols.c */
 struct isol_symbols {

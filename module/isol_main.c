@@ -43,6 +43,9 @@ static int isol_copy_in(void *kbuf, size_t ksize, const void __user *ubuf,
 		return -EFAULT;
 	if (usize < minsize)
 		return -EINVAL;
+	/* As clone3() and openat2(): never scan an unbounded user range. */
+	if (usize > ISOL_SIZE_MAX)
+		return -E2BIG;
 	ret = copy_struct_from_user(kbuf, ksize, ubuf, usize);
 	if (ret == -E2BIG)
 		return -EINVAL;
@@ -65,7 +68,7 @@ static long isol_ioctl_get_info(void __user *arg)
 	struct isol_info info;
 	int ret;
 
-	ret = isol_copy_in(&info, sizeof(info), arg, sizeof(info));
+	ret = isol_copy_in(&info, sizeof(info), arg, ISOL_INFO_SIZE_VER0);
 	if (ret)
 		return ret;
 	if (memchr_inv(info.reserved, 0, sizeof(info.reserved)) || info.pad ||
@@ -88,7 +91,7 @@ static long isol_ioctl_enable(struct file *file, void __user *arg)
 	struct isol_enable req;
 	long ret, cret;
 
-	ret = isol_copy_in(&req, sizeof(req), arg, sizeof(req));
+	ret = isol_copy_in(&req, sizeof(req), arg, ISOL_ENABLE_SIZE_VER0);
 	if (ret)
 		return ret;
 	ret = isol_enable(file, &req);
@@ -97,9 +100,6 @@ static long isol_ioctl_enable(struct file *file, void __user *arg)
 	return ret ?: cret;
 }
 
-/* The first released struct isol_state ended at @reserved. */
-#define ISOL_STATE_SIZE_V1	offsetof(struct isol_state, pid)
-
 static long isol_ioctl_get_state(struct file *file, void __user *arg)
 {
 	struct isol_state st;
@@ -107,7 +107,9 @@ static long isol_ioctl_get_state(struct file *file, void __user *arg)
 	pid_t pid;
 	int ret;
 
-	ret = isol_copy_in(&st, sizeof(st), arg, ISOL_STATE_SIZE_V1);
+	/* The first released struct isol_state ended at @reserved. */
+	BUILD_BUG_ON(offsetof(struct isol_state, pid) != ISOL_STATE_SIZE_VER0);
+	ret = isol_copy_in(&st, sizeof(st), arg, ISOL_STATE_SIZE_VER0);
 	if (ret)
 		return ret;
 	usize = st.size;
@@ -124,13 +126,12 @@ static long isol_ioctl_get_state(struct file *file, void __user *arg)
 	return isol_copy_out(arg, &st, sizeof(st));
 }
 
-/* Commands match on type, number and direction; see the UAPI header. */
-#define ISOL_IOC_MATCH(cmd) ((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
-
 static long isol_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
 
+	/* Before DISABLE ends isolation: this ioctl is not a break. */
+	isol_note_own_ioctl(file->private_data);
 	if (cmd == ISOL_IOC_DISABLE)
 		return arg ? -EINVAL : isol_disable(file);
 	switch (ISOL_IOC_MATCH(cmd)) {

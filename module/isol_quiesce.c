@@ -104,18 +104,25 @@ int isol_quiesce(struct isol_task *t, struct isol_enable *req)
 {
 	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
 	u64 start = ktime_get_ns();
-	u32 busy, tick_dep = 0;
+	u32 busy, tick_dep;
 
 	WRITE_ONCE(pc->tick_dep, 0);
 	for (;;) {
 		isol_quiesce_again();
 
+		tick_dep = 0;
 		preempt_disable();
 		if (smp_processor_id() == t->cpu)
 			busy = isol_cpu_busy(t->cpu, &tick_dep);
 		else
-			busy = ISOL_BUSY_RUNNABLE;
+			busy = ISOL_BUSY_OFF_CPU;
 		preempt_enable();
+		/*
+		 * A dependency the tick_stop probe saw holds until the tick is
+		 * seen stopped: then the ones seen before are stale.
+		 */
+		if (!(busy & (ISOL_BUSY_TICK_DEP | ISOL_BUSY_RCU | ISOL_BUSY_TIMER)))
+			WRITE_ONCE(pc->tick_dep, 0);
 
 		req->quiesce_ns = ktime_get_ns() - start;
 		if (!busy)
@@ -139,11 +146,15 @@ int isol_quiesce(struct isol_task *t, struct isol_enable *req)
 	}
 }
 
-/* Last check before publishing, with interrupts off on t->cpu. */
-bool isol_cpu_quiet_now(struct isol_task *t)
+/*
+ * Last check before publishing, with interrupts off: what keeps t->cpu
+ * from being quiet now (0: nothing), as isol_quiesce() reports it.
+ */
+u32 isol_cpu_busy_now(struct isol_task *t, u32 *tick_dep)
 {
-	u32 tick_dep = 0;
-
 	lockdep_assert_irqs_disabled();
-	return smp_processor_id() == t->cpu && !isol_cpu_busy(t->cpu, &tick_dep);
+	*tick_dep = 0;
+	if (smp_processor_id() != t->cpu)
+		return ISOL_BUSY_OFF_CPU;
+	return isol_cpu_busy(t->cpu, tick_dep);
 }

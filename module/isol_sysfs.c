@@ -38,6 +38,7 @@ static const char *const isol_end_names[] = {
 	[ISOL_END_EXEC] = "exec",
 	[ISOL_END_EXIT] = "exit",
 	[ISOL_END_MIGRATED] = "migrated",
+	[ISOL_END_SIGNAL] = "signal",
 };
 
 const char *isol_cause_name(u32 cause)

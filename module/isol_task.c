@@ -10,10 +10,8 @@
 #include <linux/cpumask.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
-#include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -123,6 +121,38 @@ static void isol_account_end(struct isol_task *t)
 }
 
 /*
+ * Whether the task is about to take a signal that tells it as much as the
+ * strict-mode signal would: one pending, not blocked, with a handler or a
+ * fatal default action (a stop is not news to the task). As in the
+ * series, a fault that raises a signal anyway (SIGSEGV, SIGBUS, SIGFPE,
+ * SIGILL, SIGTRAP) ends isolation and that signal is delivered as usual,
+ * its handler running un-isolated; so is a signal sent from elsewhere.
+ */
+static bool isol_signal_coming(void)
+{
+	/*
+	 * current's own: only current replaces it (exec), so no RCU is
+	 * needed; the cast also suits kernels where it is not __rcu yet.
+	 */
+	struct sighand_struct *sighand =
+		(struct sighand_struct __force *)current->sighand;
+	sigset_t pending;
+	bool ret = false;
+	int sig;
+
+	spin_lock_irq(&sighand->siglock);
+	sigorsets(&pending, &current->pending.signal,
+		  &current->signal->shared_pending.signal);
+	sigandnsets(&pending, &pending, &current->blocked);
+	for (sig = 1; sig < _NSIG && !ret; sig++)
+		ret = sigismember(&pending, sig) &&
+		      (!sig_kernel_stop(sig) ||
+		       sighand->action[sig - 1].sa.sa_handler != SIG_DFL);
+	spin_unlock_irq(&sighand->siglock);
+	return ret;
+}
+
+/*
  * Runs in the isolated task's own context when it next returns to user
  * space (or exits): sends the strict-mode signal, quiesces the CPU again in
  * log-only mode, or cleans up after isolation ended.
@@ -146,7 +176,8 @@ static void isol_twork_fn(struct callback_head *head)
 		isol_account_end(t);
 		isol_cleanup(t);
 	}
-	if (signal_due)
+	/* get_signal() runs task works first: a queued signal is seen here. */
+	if (signal_due && !isol_signal_coming())
 		send_sig_info(t->signal, SEND_SIG_PRIV, current);
 	isol_task_put(t);
 }
@@ -461,20 +492,36 @@ static int isol_claim(struct isol_task *t, struct isol_enable *req,
 	return ISOL_REASON_NONE;
 }
 
-/* Publish @t as the owner of its CPU, if the CPU is still quiet. */
-static bool isol_publish(struct isol_task *t, struct file *file)
+/*
+ * Publish @t as the owner of its CPU if the task is still bound to that
+ * one CPU and the CPU is still quiet. Returns a reason, or NONE.
+ */
+static u32 isol_publish(struct isol_task *t, struct file *file,
+			struct isol_enable *req)
 {
 	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
-	bool quiet;
+	u32 reason = ISOL_REASON_NONE;
 
 	local_irq_disable();
-	quiet = isol_cpu_quiet_now(t);
-	if (quiet) {
+	/*
+	 * Affinity changes hold pi_lock: one made before this point is seen
+	 * here, one made after finds the owner in the affinity hook, which
+	 * runs before the new mask is written.
+	 */
+	raw_spin_lock(&current->pi_lock);
+	req->busy = isol_cpu_busy_now(t, &req->tick_dep);
+	if (!cpumask_equal(current->cpus_ptr, cpumask_of(t->cpu)))
+		reason = ISOL_REASON_AFFINITY;
+	else if (req->busy)
+		reason = ISOL_REASON_NOT_QUIET;
+	if (reason == ISOL_REASON_NONE) {
 		t->file = get_file(file);
 		t->enabled_ns = ktime_get_ns();
 		/* This very syscall is the entry in progress, and allowed. */
 		pc->in_kernel = true;
 		pc->classified = true;
+		pc->ioctl_due = false;
+		pc->own_ioctl = false;
 		pc->entry_cause = ISOL_CAUSE_NONE;
 		pc->entry_clock = local_clock();
 		pc->return_clock = pc->entry_clock;
@@ -483,8 +530,9 @@ static bool isol_publish(struct isol_task *t, struct file *file)
 		/* Orders t's fields before hooks can find t. */
 		rcu_assign_pointer(pc->owner, t);
 	}
+	raw_spin_unlock(&current->pi_lock);
 	local_irq_enable();
-	return quiet;
+	return reason;
 }
 
 /*
@@ -586,7 +634,12 @@ long isol_enable(struct file *file, struct isol_enable *req)
 		req->reason = ISOL_REASON_NO_MEMORY;
 		return -ENOMEM;
 	}
-	mutex_lock(&isol_mutex);
+	/* A cleanup can hold the mutex for a grace period or more. */
+	if (mutex_lock_killable(&isol_mutex)) {
+		isol_task_put(t);
+		req->reason = ISOL_REASON_INTERRUPTED;
+		return -EINTR;
+	}
 	req->reason = isol_claim(t, req, &err);
 	mutex_unlock(&isol_mutex);
 	if (err || !t->task) {
@@ -597,9 +650,12 @@ long isol_enable(struct file *file, struct isol_enable *req)
 
 	req->skipped = isol_quiesce_skipped();
 	err = isol_quiesce(t, req);
-	if (!err && !isol_publish(t, file)) {
-		req->reason = ISOL_REASON_NOT_QUIET;
-		err = -EAGAIN;
+	if (!err) {
+		req->reason = isol_publish(t, file, req);
+		if (req->reason == ISOL_REASON_AFFINITY)
+			err = -EINVAL;
+		else if (req->reason != ISOL_REASON_NONE)
+			err = -EAGAIN;
 	}
 	if (err) {
 		isol_unclaim(t);

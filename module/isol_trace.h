@@ -38,7 +38,8 @@
 		{ ISOL_END_BREAK,	"break" },			\
 		{ ISOL_END_EXEC,	"exec" },			\
 		{ ISOL_END_EXIT,	"exit" },			\
-		{ ISOL_END_MIGRATED,	"migrated" })
+		{ ISOL_END_MIGRATED,	"migrated" },			\
+		{ ISOL_END_SIGNAL,	"signal" })
 
 TRACE_EVENT(isol_enter,
 	    TP_PROTO(int cpu, pid_t pid, u32 mode, u64 quiesce_ns),

@@ -166,6 +166,8 @@ static bool errno_allowed(int op, int err)
 	case ENOTTY: case EBUSY: case EPERM: case EAGAIN: case ESRCH:
 	case ENOMEM:
 		return op == 'i' || op == 'r' || op == 'm';
+	case E2BIG:
+		return op == 'i';
 	case EACCES: case ENODEV: case EOVERFLOW:
 		return op == 'm';
 	default:

@@ -46,3 +46,15 @@ rmmod() { /sbin/rmmod "$@"; }
 lsmod() { /sbin/lsmod "$@"; }
 modinfo() { /sbin/modinfo "$@"; }
 depmod() { /sbin/depmod "$@"; }
+
+# Unload the module, allowing the cleanup of a task that just died isolated
+# (a grace period and the hooks' removal, on the module's workqueue, which
+# holds a reference to the module until it is done) up to 5 s to finish.
+unload_module() {
+	local i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		rmmod task_isolation 2>/dev/null && return 0
+		sleep 0.5
+	done
+	rmmod task_isolation
+}

@@ -40,8 +40,9 @@ EOF
 cc -Wall -Werror -o "$tmp/use" "$tmp/use.c" $(pc --cflags --libs) ||
 	fail "a program with #include <isol.h> does not build against the installed files"
 readelf -d "$tmp/use" | grep -q 'NEEDED.*\[libisol.so.0\]' || fail "program does not need libisol.so.0"
-LD_LIBRARY_PATH=$root/usr/local/lib ldd "$tmp/use" | grep -q "libisol.so.0 => $root" ||
-	fail "libisol.so.0 does not resolve to the installed library"
+ldd_out=$(LD_LIBRARY_PATH=$root/usr/local/lib ldd "$tmp/use" 2>&1) || true
+grep -q "libisol.so.0 => $root" <<<"$ldd_out" ||
+	fail "libisol.so.0 does not resolve to the installed library: $ldd_out"
 # shellcheck disable=SC2046
 cc -Wall -Werror -static -o "$tmp/use-static" "$tmp/use.c" $(pc --cflags --static) \
 	"$root/usr/local/lib/libisol.a" || fail "static link against libisol.a"

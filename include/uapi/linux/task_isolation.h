@@ -4,9 +4,11 @@
  *
  * A task isolates itself: it pins itself to one nohz_full CPU, opens the
  * device and issues ISOL_IOC_ENABLE. Every struct starts with its size as
- * the caller knows it; the module accepts shorter (older) structs and longer
- * ones whose extra bytes are zero, so the structs can grow. Reserved fields
- * and unknown flags must be zero, or the call fails with EINVAL.
+ * the caller knows it, so the structs can grow: the module accepts any size
+ * from the struct's *_SIZE_VER0 (its first release) up to 4096 bytes, the
+ * bytes past what it knows being zero. A smaller size, or non-zero extra
+ * bytes, fail with EINVAL; a larger size with E2BIG. Reserved fields and
+ * unknown flags must be zero, or the call fails with EINVAL.
  *
  * ioctl numbers are never reused: a retired command keeps its number.
  */
@@ -18,8 +20,18 @@
 
 #define ISOL_DEVICE_PATH	"/dev/task_isolation"
 
-/* Bumped on incompatible changes only; additions are told by features. */
-#define ISOL_ABI_VERSION	1
+/*
+ * Bumped on incompatible changes only; additions are told by features.
+ * 2: the ioctl magic moved from 0xB8 (Marvell CN10K DPI's) to 0xB9.
+ */
+#define ISOL_ABI_VERSION	2
+
+/* The sizes of the structs as first released: the smallest accepted. */
+#define ISOL_INFO_SIZE_VER0	64
+#define ISOL_ENABLE_SIZE_VER0	80
+#define ISOL_STATE_SIZE_VER0	464
+/* The largest size any struct may claim. */
+#define ISOL_SIZE_MAX		4096
 
 /* Features the module supports, in isol_info.features. */
 #define ISOL_FEAT_STRICT	(1ULL << 0)	/* break sends a signal */
@@ -89,6 +101,7 @@ enum isol_reason {
 #define ISOL_BUSY_RCU		(1U << 2)	/* RCU needs the CPU */
 #define ISOL_BUSY_RUNNABLE	(1U << 3)	/* another task runnable there */
 #define ISOL_BUSY_VMSTAT	(1U << 4)	/* vmstat work still pending */
+#define ISOL_BUSY_OFF_CPU	(1U << 5)	/* the task was not on its CPU */
 
 /*
  * Quiescing steps this kernel and CPU cannot take, in isol_enable.skipped:
@@ -224,6 +237,7 @@ enum isol_end {
 	ISOL_END_EXEC,		/* execve() without ISOL_F_KEEP_ON_EXEC */
 	ISOL_END_EXIT,		/* the task exited */
 	ISOL_END_MIGRATED,	/* the task left its CPU */
+	ISOL_END_SIGNAL,	/* strict mode: a signal with a handler was delivered */
 };
 
 /**
@@ -359,7 +373,7 @@ struct isol_status {
  * direction only, and takes the size from the struct's own size field, so
  * a binary built against an older header keeps working.
  */
-#define ISOL_IOC_MAGIC		0xB8
+#define ISOL_IOC_MAGIC		0xB9
 
 #define ISOL_IOC_GET_INFO	_IOWR(ISOL_IOC_MAGIC, 0x00, struct isol_info)
 #define ISOL_IOC_ENABLE		_IOWR(ISOL_IOC_MAGIC, 0x01, struct isol_enable)

@@ -189,6 +189,46 @@ static void t_group_rule(int unused)
 	_exit(0);
 }
 
+/* Read the monitor stream of a root-opened file as user 1000: allowed. */
+static int root_opened_fd = -1;
+
+static void user_reads_root_fd(void)
+{
+	struct isol_record rec;
+
+	CHECK(read(root_opened_fd, &rec, sizeof(rec)) < 0 && errno == EAGAIN,
+	      "monitor read of root's open file: %s (want EAGAIN)",
+	      strerror(errno));
+}
+
+/*
+ * The monitor stream is for privileged openers: the check is on the
+ * credentials the file was opened with, as for other kernel interfaces,
+ * not on whoever reads it later.
+ */
+static void t_opener_creds(int unused)
+{
+	struct isol_record rec;
+	int fd;
+
+	(void)unused;
+	root_opened_fd = open(DEV, O_RDONLY | O_NONBLOCK);
+	CHECK(root_opened_fd >= 0, "open as root: %s", strerror(errno));
+	as_user(user_reads_root_fd, 0, 0);
+
+	/* Opened as the user (effective ids), read as root again: refused. */
+	apply_group_rule();
+	CHECK(setegid(ISOL_GID) == 0 && seteuid(USER_UID) == 0, "seteuid");
+	fd = open(DEV, O_RDONLY | O_NONBLOCK);
+	CHECK(seteuid(0) == 0 && setegid(0) == 0, "back to root");
+	undo_group_rule();
+	CHECK(fd >= 0, "open as user %d: %s", USER_UID, strerror(errno));
+	CHECK(read(fd, &rec, sizeof(rec)) < 0 && errno == EPERM,
+	      "root read the monitor stream of a user's open file: %s",
+	      strerror(errno));
+	_exit(0);
+}
+
 /* A kernel address as text: 16 hex digits starting with ffff. */
 static bool has_kernel_address(const char *s, size_t len)
 {
@@ -395,6 +435,8 @@ static const struct test tests[] = {
 	  t_no_cap, 0, 0, 10 },
 	{ "group-rule", "a user in the group isolates its own task only, cannot read others' or take their CPU",
 	  t_group_rule, 0, 0, 30 },
+	{ "opener-creds", "the monitor stream needs CAP_SYS_ADMIN in the opener's credentials, not the reader's",
+	  t_opener_creds, 0, 0, 10 },
 	{ "no-addresses", "no raw kernel address in records, GET_STATE, sysfs or the trace",
 	  t_no_addresses, 0, 0, 20 },
 	{ "fill-pattern", "every struct copied out is fully initialised, padding included",

@@ -6,12 +6,16 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PR_SET_TASK_ISOLATION		48
@@ -19,6 +23,9 @@
 #define PR_TASK_ISOLATION_ENABLE	(1 << 0)
 #define PR_TASK_ISOLATION_USERSIG	(1 << 1)
 #define PR_TASK_ISOLATION_SET_SIG(sig)	(((sig) & 0x7f) << 8)
+
+/* The CPU the checks isolate: nohz_full in the guests (1-3). */
+#define ISOL_CPU			3
 
 static int failed;
 static volatile int got_usr1;
@@ -58,6 +65,205 @@ static int enable(unsigned long flags)
 	return ret;
 }
 
+/*
+ * Run @body in a child pinned to the isolated CPU after @setup and
+ * prctl(@flags); returns its wait status (exit 99: enabling failed).
+ */
+static int run_child(unsigned long flags, void (*setup)(void), void (*body)(void))
+{
+	int status;
+	pid_t c;
+
+	fflush(stdout);
+	c = fork();
+	if (!c) {
+		/* As the series' selftest: the chosen signal's default action. */
+		signal(SIGUSR1, SIG_DFL);
+		mlockall(MCL_CURRENT);
+		pin(ISOL_CPU);
+		if (setup)
+			setup();
+		if (enable(flags))
+			_exit(99);
+		body();
+		_exit(0);
+	}
+	waitpid(c, &status, 0);
+	return status;
+}
+
+static int killed_by(int status, int sig)
+{
+	return WIFSIGNALED(status) && WTERMSIG(status) == sig;
+}
+
+static void do_syscall(void)
+{
+	syscall(SYS_getppid);
+	_exit(20);
+}
+
+static volatile char *fault_page;
+
+/* A shared file page not yet mapped in: touching it is a page fault. */
+static void setup_fault(void)
+{
+	char path[] = "/tmp/prctl-fault-XXXXXX";
+	int fd = mkstemp(path);
+
+	if (fd < 0 || ftruncate(fd, 4096))
+		_exit(98);
+	fault_page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	unlink(path);
+	if (fault_page == MAP_FAILED)
+		_exit(98);
+}
+
+static void do_fault(void)
+{
+	*fault_page = 1;
+	_exit(20);
+}
+
+static void on_segv(int sig)
+{
+	(void)sig;
+	/* Un-isolated here: a syscall is fine. */
+	_exit(write(1, "# SIGSEGV handler ran\n", 22) == 22 ? 0 : 21);
+}
+
+static void setup_segv(void)
+{
+	signal(SIGSEGV, on_segv);
+}
+
+static void do_segv(void)
+{
+	*(volatile int *)0 = 0;
+	_exit(20);
+}
+
+static void *munmap_later(void *p)
+{
+	usleep(200000);
+	munmap(p, 4096);
+	return NULL;
+}
+
+/* A thread on CPU 0 unmaps memory of this mm: a TLB-flush IPI here. */
+static void setup_munmap(void)
+{
+	pthread_t thr;
+	void *p;
+
+	pin(0);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		 MAP_ANONYMOUS | MAP_PRIVATE | MAP_POPULATE, -1, 0);
+	if (p == MAP_FAILED || pthread_create(&thr, NULL, munmap_later, p))
+		_exit(98);
+	pin(ISOL_CPU);
+}
+
+static volatile int *intruder_go;
+
+/* A process that moves onto the CPU once told to. */
+static void setup_schedule(void)
+{
+	intruder_go = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			   MAP_ANONYMOUS | MAP_SHARED, -1, 0);
+	if (intruder_go == MAP_FAILED)
+		_exit(98);
+	pin(0);
+	if (!fork()) {
+		time_t give_up = time(NULL) + 10;
+
+		while (!*intruder_go)
+			if (time(NULL) > give_up)
+				_exit(1);
+		pin(ISOL_CPU);
+		_exit(0);
+	}
+	pin(ISOL_CPU);
+}
+
+static void spin_5s(void)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	while (b.tv_sec - a.tv_sec < 5);
+}
+
+static void do_schedule(void)
+{
+	*intruder_go = 1;
+	spin_5s();
+	_exit(20);
+}
+
+static void do_munmap(void)
+{
+	spin_5s();
+	_exit(20);
+}
+
+/* Asking is not breaking: GET twice, then off, in strict mode. */
+static void do_get(void)
+{
+	unsigned long want = PR_TASK_ISOLATION_ENABLE;
+
+	if (prctl(PR_GET_TASK_ISOLATION, 0, 0, 0, 0) != (int)want ||
+	    prctl(PR_GET_TASK_ISOLATION, 0, 0, 0, 0) != (int)want)
+		_exit(22);
+	if (prctl(PR_SET_TASK_ISOLATION, 0, 0, 0, 0))
+		_exit(23);
+	/* Off now: a syscall is fine. */
+	syscall(SYS_getppid);
+	_exit(0);
+}
+
+/* The series' strict-mode cases: SIGKILL by default, or the chosen signal. */
+static void strict_cases(void)
+{
+	static const struct {
+		const char *what;
+		void (*setup)(void);
+		void (*body)(void);
+	} cases[] = {
+		{ "a syscall", NULL, do_syscall },
+		{ "a page fault", setup_fault, do_fault },
+		{ "a TLB flush from a thread's munmap() on CPU 0", setup_munmap, do_munmap },
+		{ "another process scheduled onto the CPU", setup_schedule, do_schedule },
+	};
+	unsigned long usr1 = PR_TASK_ISOLATION_ENABLE | PR_TASK_ISOLATION_USERSIG |
+			     PR_TASK_ISOLATION_SET_SIG(SIGUSR1);
+	char what[128];
+	unsigned int i;
+	int st;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		st = run_child(PR_TASK_ISOLATION_ENABLE, cases[i].setup, cases[i].body);
+		snprintf(what, sizeof(what), "strict: %s kills with SIGKILL (status 0x%x)",
+			 cases[i].what, st);
+		check(killed_by(st, SIGKILL), what);
+		st = run_child(usr1, cases[i].setup, cases[i].body);
+		snprintf(what, sizeof(what), "strict: %s kills with SET_SIG(SIGUSR1) (status 0x%x)",
+			 cases[i].what, st);
+		check(killed_by(st, SIGUSR1), what);
+	}
+	st = run_child(PR_TASK_ISOLATION_ENABLE, setup_segv, do_segv);
+	snprintf(what, sizeof(what),
+		 "strict: a SIGSEGV handler runs un-isolated, no SIGKILL (status 0x%x)", st);
+	check(WIFEXITED(st) && !WEXITSTATUS(st), what);
+	st = run_child(PR_TASK_ISOLATION_ENABLE, NULL, do_get);
+	snprintf(what, sizeof(what),
+		 "strict: PR_GET_TASK_ISOLATION and turning it off are no break (status 0x%x)",
+		 st);
+	check(WIFEXITED(st) && !WEXITSTATUS(st), what);
+}
+
 int main(void)
 {
 	struct sigaction sa = { .sa_handler = on_usr1 };
@@ -76,7 +282,7 @@ int main(void)
 	pin(0);
 	ret = enable(PR_TASK_ISOLATION_ENABLE);
 	check(ret == -1 && errno == EINVAL, "EINVAL on a CPU that is not nohz_full");
-	pin(3);
+	pin(ISOL_CPU);
 	ret = prctl(PR_SET_TASK_ISOLATION, PR_TASK_ISOLATION_ENABLE, 1, 0, 0);
 	check(ret == -1 && errno == EINVAL, "EINVAL for a non-zero argument 3");
 
@@ -94,5 +300,6 @@ int main(void)
 		;
 	check(ret == 0 && got_usr1, "strict mode with SET_SIG(SIGUSR1) signals a syscall");
 	check(prctl(PR_GET_TASK_ISOLATION, 0, 0, 0, 0) == 0, "the break ended isolation");
+	strict_cases();
 	return failed;
 }

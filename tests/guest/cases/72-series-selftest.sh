@@ -1,0 +1,26 @@
+# desc: the task isolation series' own selftest (v16), unmodified, through libisol-prctl.so
+# profiles: nohz
+# timeout: 150
+. /tests/lib.sh
+# Built by make from a copy in the cache (SERIES_SELFTEST, README): the
+# series' code is run here, never kept in the tree.
+command -v series_isolation >/dev/null ||
+	skip "no copy of the series' selftest (v16 tools/testing/selftests/task_isolation/isolation.c at .cache/series/isolation.c, see README)"
+modprobe task_isolation || fail "modprobe failed"
+# One gigacycle of its rdtsc jitter loop: its figures are printed, not
+# judged (emulation stretches loop iterations far past its 600 cycles).
+LD_PRELOAD=/usr/lib/libisol-prctl.so timeout 120 series_isolation 1 >/tmp/series.out 2>&1
+echo "series_isolation exited with status $?"
+cat /tmp/series.out
+sed '/^testing task isolation jitter/,$d' /tmp/series.out |
+	grep -E ': (OK|FAIL)' | grep -v '^/sys devices' >/tmp/series.cases
+while IFS= read -r line; do
+	case "$line" in
+	*": OK"*) point ok "series selftest: ${line%%: OK*}" ;;
+	*) point fail "series selftest: $line" ;;
+	esac
+done </tmp/series.cases
+n=$(wc -l </tmp/series.cases)
+[ "$n" -ge 12 ] || point fail "series selftest: all 12 functional cases ran ($n did)"
+unload_module || fail "rmmod failed"
+exit 0
