@@ -195,6 +195,9 @@ def print_latency(kern, out):
         ("notify", "IPI from CPU 0 to handler on CPU 2"),
         ("notify_ipi_to_break", "  of which: IPI sent to break"),
         ("notify_break_to_handler", "  of which: break to handler"))
+    if "plain_signal" in lat:
+        rows += ((None, "  the stock path, for comparison (task not isolated):"),
+                 ("plain_signal", "signal from CPU 0 to handler on CPU 2"))
     for key, label in rows:
         if key is None:
             out.append(label)
@@ -203,6 +206,15 @@ def print_latency(kern, out):
         out.append("  %-44s %9.0f %9.0f %9.0f%s" % (
             label, v["median_us"], v["p99_us"], v["max_us"],
             "" if v["n"] == lat["trials"] else "  (%d trials)" % v["n"]))
+    if "plain_signal" in lat:
+        base = lat["plain_signal"]["median_us"]
+        for key, label in (("notify_hooks_armed_break_to_handler", "hooks kept armed"),
+                           ("notify_break_to_handler", "the task alone")):
+            p99 = lat["plain_signal"]["p99_us"]
+            if base and p99:
+                out.append("  break to handler / stock signal to handler, %s: "
+                           "median %.2f, p99 %.2f" % (label, lat[key]["median_us"] / base,
+                                                      lat[key]["p99_us"] / p99))
 
 
 def print_load(kern, out):

@@ -107,7 +107,8 @@ struct isol_task {
 	atomic_t work_queued;
 	struct callback_head twork;	/* runs on the task's return to user */
 	struct irq_work defer;		/* from scheduler and remote hooks */
-	struct work_struct cleanup;	/* when the task cannot run twork */
+	struct work_struct cleanup;	/* isol_cleanup(), off the task's path */
+	struct work_struct free_work;
 	struct rcu_head rcu;
 };
 
@@ -188,7 +189,8 @@ int isol_status_mmap(struct file *file, struct vm_area_struct *vma);
 void isol_status_update(struct isol_task *t);
 
 /* isol_sysfs.c: per-CPU statistics */
-int isol_sysfs_init(struct device *dev);
+const struct attribute_group **
+isol_sysfs_groups(const struct attribute_group **base);
 void isol_sysfs_exit(void);
 const char *isol_cause_name(u32 cause);
 

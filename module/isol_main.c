@@ -13,6 +13,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/tick.h>
 #include <linux/uaccess.h>
@@ -241,7 +242,6 @@ static struct miscdevice isol_misc = {
 	.name = "task_isolation",
 	.fops = &isol_fops,
 	.mode = 0600,
-	.groups = isol_groups,
 };
 
 static void isol_report_cpus(void)
@@ -278,19 +278,22 @@ static int __init isol_init(void)
 	ret = isol_hooks_init();
 	if (ret)
 		goto err_monitor;
+	/* The per-CPU directories are there when the device's uevent is. */
+	isol_misc.groups = isol_sysfs_groups(isol_groups);
+	if (!isol_misc.groups) {
+		ret = -ENOMEM;
+		goto err_hooks;
+	}
 	ret = misc_register(&isol_misc);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", isol_misc.name, ret);
-		goto err_hooks;
+		goto err_sysfs;
 	}
-	ret = isol_sysfs_init(isol_misc.this_device);
-	if (ret)
-		goto err_misc;
 	isol_report_cpus();
 	return 0;
 
-err_misc:
-	misc_deregister(&isol_misc);
+err_sysfs:
+	isol_sysfs_exit();
 err_hooks:
 	isol_hooks_exit();
 err_monitor:
@@ -302,8 +305,14 @@ err_wq:
 
 static void __exit isol_exit(void)
 {
-	isol_sysfs_exit();
+	/*
+	 * A task work gives its module reference back as its last act, then
+	 * returns through module text: every task passes a voluntary switch
+	 * or user space before the text goes.
+	 */
+	synchronize_rcu_tasks();
 	misc_deregister(&isol_misc);
+	isol_sysfs_exit();
 	isol_hooks_exit();
 	/* Records freed through the workqueue are gone after this. */
 	destroy_workqueue(isol_wq);

@@ -7,7 +7,6 @@
  */
 
 #include <linux/device.h>
-#include <linux/kobject.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/tick.h>
@@ -46,43 +45,50 @@ const char *isol_cause_name(u32 cause)
 	return cause < ISOL_CAUSE_MAX ? isol_cause_names[cause] : "unknown";
 }
 
-static struct kobject **isol_cpu_kobjs;
-
-static int isol_kobj_cpu(struct kobject *kobj)
-{
+/* One file of a CPU's directory: which CPU, and what it shows. */
+struct isol_cpu_attr {
+	struct device_attribute dattr;
 	int cpu;
+	ssize_t (*show)(const struct isol_cpu_stats *s, char *buf);
+};
 
-	if (sscanf(kobject_name(kobj), "cpu%d", &cpu) != 1)
-		return -1;
-	return cpu;
-}
+#define ISOL_CPU_FILES	5
+
+/* A CPU's directory: a named group of the device, made before it appears. */
+struct isol_cpu_dir {
+	char name[16];
+	struct attribute_group group;
+	struct attribute *attrs[ISOL_CPU_FILES + 1];
+	struct isol_cpu_attr files[ISOL_CPU_FILES];
+};
+
+static struct isol_cpu_dir *isol_cpu_dirs;
+static const struct attribute_group **isol_all_groups;
 
 /*
  * Call @show with the statistics of the CPU's current isolation (its
  * claim, live, until isol_cleanup() gives it back) or else its last one.
  */
-static ssize_t isol_cpu_show(struct kobject *kobj, char *buf,
-			     ssize_t (*show)(const struct isol_cpu_stats *s,
-					     char *buf))
+static ssize_t isol_cpu_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
 {
-	int cpu = isol_kobj_cpu(kobj);
+	const struct isol_cpu_attr *a = container_of(attr, struct isol_cpu_attr,
+						     dattr);
 	struct isol_cpu_stats *s;
 	struct isol_cpu *pc;
 	ssize_t len;
 
-	if (cpu < 0)
-		return -ENODEV;
 	s = kmalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	pc = per_cpu_ptr(&isol_cpus, cpu);
+	pc = per_cpu_ptr(&isol_cpus, a->cpu);
 	mutex_lock(&isol_mutex);
 	if (pc->claim && pc->claim->enabled_ns)
 		isol_task_stats(pc->claim, s);
 	else
 		*s = pc->stats;
 	mutex_unlock(&isol_mutex);
-	len = show(s, buf);
+	len = a->show(s, buf);
 	kfree(s);
 	return len;
 }
@@ -131,70 +137,70 @@ static ssize_t isol_show_time(const struct isol_cpu_stats *s, char *buf)
 	return isol_show_counts(s->ns_by_cause, buf);
 }
 
-/* Root only: they name other users' tasks and what those tasks do. */
-#define ISOL_CPU_ATTR(_name, _file, _fn)				\
-static ssize_t _name##_show(struct kobject *kobj,			\
-			    struct kobj_attribute *attr, char *buf)	\
-{									\
-	return isol_cpu_show(kobj, buf, _fn);				\
-}									\
-static struct kobj_attribute _name##_attr = __ATTR(_file, 0400, _name##_show, NULL)
-
-ISOL_CPU_ATTR(task, task, isol_show_task);
-ISOL_CPU_ATTR(state, state, isol_show_state);
-ISOL_CPU_ATTR(since, since_ns, isol_show_since);
-ISOL_CPU_ATTR(breaks, breaks, isol_show_breaks);
-ISOL_CPU_ATTR(time, time_ns, isol_show_time);
-
-static struct attribute *isol_cpu_attrs[] = {
-	&task_attr.attr,
-	&state_attr.attr,
-	&since_attr.attr,
-	&breaks_attr.attr,
-	&time_attr.attr,
-	NULL,
+static const struct {
+	const char *name;
+	ssize_t (*show)(const struct isol_cpu_stats *s, char *buf);
+} isol_cpu_files[ISOL_CPU_FILES] = {
+	{ "task", isol_show_task },
+	{ "state", isol_show_state },
+	{ "since_ns", isol_show_since },
+	{ "breaks", isol_show_breaks },
+	{ "time_ns", isol_show_time },
 };
 
-static const struct attribute_group isol_cpu_group = {
-	.attrs = isol_cpu_attrs,
-};
-
-int isol_sysfs_init(struct device *dev)
+/*
+ * The device's attribute groups: @base, then one directory per nohz_full
+ * CPU, so that the device is complete when its uevent goes out. Set as the
+ * misc device's groups before registering it; isol_sysfs_exit() frees them.
+ */
+const struct attribute_group **
+isol_sysfs_groups(const struct attribute_group **base)
 {
-	char name[16];
-	int cpu, ret;
+	unsigned int nbase = 0, ncpu = 0, i, f;
+	struct isol_cpu_dir *d;
+	int cpu;
 
-	isol_cpu_kobjs = kcalloc(nr_cpu_ids, sizeof(*isol_cpu_kobjs),
-				 GFP_KERNEL);
-	if (!isol_cpu_kobjs)
-		return -ENOMEM;
-	if (!tick_nohz_full_enabled())
-		return 0;
-	for_each_cpu(cpu, tick_nohz_full_mask) {
-		snprintf(name, sizeof(name), "cpu%d", cpu);
-		isol_cpu_kobjs[cpu] = kobject_create_and_add(name, &dev->kobj);
-		if (!isol_cpu_kobjs[cpu]) {
-			ret = -ENOMEM;
-			goto fail;
-		}
-		ret = sysfs_create_group(isol_cpu_kobjs[cpu], &isol_cpu_group);
-		if (ret)
-			goto fail;
+	while (base[nbase])
+		nbase++;
+	if (tick_nohz_full_enabled())
+		ncpu = cpumask_weight(tick_nohz_full_mask);
+	isol_cpu_dirs = kcalloc(ncpu, sizeof(*isol_cpu_dirs), GFP_KERNEL);
+	isol_all_groups = kcalloc(nbase + ncpu + 1, sizeof(*isol_all_groups),
+				  GFP_KERNEL);
+	if ((ncpu && !isol_cpu_dirs) || !isol_all_groups) {
+		isol_sysfs_exit();
+		return NULL;
 	}
-	return 0;
-fail:
-	isol_sysfs_exit();
-	return ret;
+	memcpy(isol_all_groups, base, nbase * sizeof(*base));
+	i = 0;
+	if (ncpu) {
+		for_each_cpu(cpu, tick_nohz_full_mask) {
+			d = &isol_cpu_dirs[i];
+			snprintf(d->name, sizeof(d->name), "cpu%d", cpu);
+			for (f = 0; f < ISOL_CPU_FILES; f++) {
+				struct isol_cpu_attr *a = &d->files[f];
+
+				sysfs_attr_init(&a->dattr.attr);
+				a->dattr.attr.name = isol_cpu_files[f].name;
+				/* Root only: other users' tasks and what they do. */
+				a->dattr.attr.mode = 0400;
+				a->dattr.show = isol_cpu_show;
+				a->cpu = cpu;
+				a->show = isol_cpu_files[f].show;
+				d->attrs[f] = &a->dattr.attr;
+			}
+			d->group.name = d->name;
+			d->group.attrs = d->attrs;
+			isol_all_groups[nbase + i++] = &d->group;
+		}
+	}
+	return isol_all_groups;
 }
 
 void isol_sysfs_exit(void)
 {
-	int cpu;
-
-	if (!isol_cpu_kobjs)
-		return;
-	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
-		kobject_put(isol_cpu_kobjs[cpu]);
-	kfree(isol_cpu_kobjs);
-	isol_cpu_kobjs = NULL;
+	kfree(isol_all_groups);
+	isol_all_groups = NULL;
+	kfree(isol_cpu_dirs);
+	isol_cpu_dirs = NULL;
 }

@@ -33,7 +33,7 @@ atomic_t isol_nr_records = ATOMIC_INIT(0);
 
 static void isol_free_work(struct work_struct *work)
 {
-	struct isol_task *t = container_of(work, struct isol_task, cleanup);
+	struct isol_task *t = container_of(work, struct isol_task, free_work);
 
 	irq_work_sync(&t->defer);
 	put_pid(t->pid);
@@ -46,8 +46,7 @@ static void isol_task_release(struct kref *ref)
 {
 	struct isol_task *t = container_of(ref, struct isol_task, ref);
 
-	INIT_WORK(&t->cleanup, isol_free_work);
-	queue_work(isol_wq, &t->cleanup);
+	queue_work(isol_wq, &t->free_work);
 }
 
 static void isol_task_put(struct isol_task *t)
@@ -100,6 +99,14 @@ static void isol_cleanup_work(struct work_struct *work)
 	isol_task_put(t);
 }
 
+/* Any context. isol_cleanup() runs once however often this is called. */
+static void isol_queue_cleanup(struct isol_task *t)
+{
+	kref_get(&t->ref);
+	if (!queue_work(isol_wq, &t->cleanup))
+		isol_task_put(t);
+}
+
 /*
  * The entry that ended isolation gets no return the hooks see (the CPU
  * slot is empty by then): charge it up to now. The CPU cannot be claimed
@@ -120,15 +127,21 @@ static void isol_account_end(struct isol_task *t)
 	preempt_enable();
 }
 
+/* What the task takes next, of the signals pending and not blocked. */
+enum isol_coming {
+	ISOL_COMING_NOTHING,	/* nothing, or only a stop (no news to it) */
+	ISOL_COMING_DEFAULT,	/* a signal whose default action ends it */
+	ISOL_COMING_HANDLER,	/* a signal it handles */
+};
+
 /*
  * Whether the task is about to take a signal that tells it as much as the
- * strict-mode signal would: one pending, not blocked, with a handler or a
- * fatal default action (a stop is not news to the task). As in the
- * series, a fault that raises a signal anyway (SIGSEGV, SIGBUS, SIGFPE,
- * SIGILL, SIGTRAP) ends isolation and that signal is delivered as usual,
- * its handler running un-isolated; so is a signal sent from elsewhere.
+ * strict-mode signal would. As in the series, a fault that raises a signal
+ * anyway (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) ends isolation and
+ * that signal is delivered as usual, its handler running un-isolated; so
+ * is a signal sent from elsewhere.
  */
-static bool isol_signal_coming(void)
+static enum isol_coming isol_signal_coming(void)
 {
 	/*
 	 * current's own: only current replaces it (exec), so no RCU is
@@ -136,30 +149,42 @@ static bool isol_signal_coming(void)
 	 */
 	struct sighand_struct *sighand =
 		(struct sighand_struct __force *)current->sighand;
+	enum isol_coming ret = ISOL_COMING_NOTHING;
+	__sighandler_t handler;
 	sigset_t pending;
-	bool ret = false;
 	int sig;
 
 	spin_lock_irq(&sighand->siglock);
 	sigorsets(&pending, &current->pending.signal,
 		  &current->signal->shared_pending.signal);
 	sigandnsets(&pending, &pending, &current->blocked);
-	for (sig = 1; sig < _NSIG && !ret; sig++)
-		ret = sigismember(&pending, sig) &&
-		      (!sig_kernel_stop(sig) ||
-		       sighand->action[sig - 1].sa.sa_handler != SIG_DFL);
+	for (sig = 1; sig < _NSIG; sig++) {
+		if (!sigismember(&pending, sig))
+			continue;
+		handler = sighand->action[sig - 1].sa.sa_handler;
+		if (handler != SIG_DFL && handler != SIG_IGN)
+			ret = ISOL_COMING_HANDLER;
+		else if (!sig_kernel_stop(sig) && ret == ISOL_COMING_NOTHING)
+			ret = ISOL_COMING_DEFAULT;
+	}
 	spin_unlock_irq(&sighand->siglock);
 	return ret;
 }
 
 /*
  * Runs in the isolated task's own context when it next returns to user
- * space (or exits): sends the strict-mode signal, quiesces the CPU again in
- * log-only mode, or cleans up after isolation ended.
+ * space (or exits): quiesces the CPU again in log-only mode, or, once
+ * isolation ended, sends the strict-mode signal and cleans up. The cleanup
+ * waits for grace periods and, for the last isolated task, for the hooks
+ * to go: when a handler runs next it goes to the workqueue, so that the
+ * task learns at once; otherwise (the task dies, or has nothing to be
+ * told) it is done here, so that whoever reaps the task finds the CPU
+ * free and the module unused.
  */
 static void isol_twork_fn(struct callback_head *head)
 {
 	struct isol_task *t = container_of(head, struct isol_task, twork);
+	enum isol_coming coming;
 	bool signal_due;
 
 	atomic_set(&t->work_queued, 0);
@@ -174,12 +199,20 @@ static void isol_twork_fn(struct callback_head *head)
 		isol_quiesce_again();
 	} else {
 		isol_account_end(t);
-		isol_cleanup(t);
+		/* get_signal() runs task works first: a queued one is seen. */
+		coming = isol_signal_coming();
+		if (signal_due && coming == ISOL_COMING_NOTHING) {
+			send_sig_info(t->signal, SEND_SIG_PRIV, current);
+			coming = isol_signal_coming();
+		}
+		if (coming == ISOL_COMING_HANDLER)
+			isol_queue_cleanup(t);
+		else
+			isol_cleanup(t);
 	}
-	/* get_signal() runs task works first: a queued signal is seen here. */
-	if (signal_due && !isol_signal_coming())
-		send_sig_info(t->signal, SEND_SIG_PRIV, current);
 	isol_task_put(t);
+	/* Taken by isol_queue_twork(); isol_exit() waits out this return. */
+	module_put(THIS_MODULE);
 }
 
 /* Any context but under scheduler locks; t->task must still be pinned. */
@@ -189,14 +222,19 @@ static void isol_queue_twork(struct isol_task *t)
 	if (atomic_xchg(&t->work_queued, 1))
 		return;
 	kref_get(&t->ref);
+	/*
+	 * The work is module code that may run after every file of the
+	 * module is closed (an exiting task runs it after exit_files()).
+	 */
+	__module_get(THIS_MODULE);
 	init_task_work(&t->twork, isol_twork_fn);
 	if (!task_work_add(t->task, &t->twork, TWA_RESUME))
 		return;
 	/* The task is past running task works: it is exiting. */
+	module_put(THIS_MODULE);
 	atomic_set(&t->work_queued, 0);
-	INIT_WORK(&t->cleanup, isol_cleanup_work);
-	if (!queue_work(isol_wq, &t->cleanup))
-		isol_task_put(t);
+	isol_queue_cleanup(t);
+	isol_task_put(t);
 }
 
 static void isol_defer_fn(struct irq_work *work)
@@ -437,6 +475,8 @@ static struct isol_task *isol_task_alloc(struct file *file,
 	 * isol_defer_fn() only queues work, which is safe in hard IRQ.
 	 */
 	t->defer = IRQ_WORK_INIT_HARD(isol_defer_fn);
+	INIT_WORK(&t->cleanup, isol_cleanup_work);
+	INIT_WORK(&t->free_work, isol_free_work);
 	atomic_set(&t->state, ISOL_STATE_OFF);
 	t->ifile = file->private_data;
 	t->pid = get_task_pid(current, PIDTYPE_PID);
@@ -460,9 +500,13 @@ static void isol_rearm(struct isol_task *t, struct isol_enable *req)
 	isol_quiesce_again();
 }
 
-/* Claim @cpu for @t and arm the hooks. Returns a reason, or NONE. */
+/*
+ * Claim @cpu for @t and arm the hooks. Returns a reason, or NONE. When the
+ * CPU is still claimed by an isolation that ended, @ended gets that record,
+ * referenced, for the caller to wait for its cleanup.
+ */
 static int isol_claim(struct isol_task *t, struct isol_enable *req,
-		      int *err)
+		      int *err, struct isol_task **ended)
 {
 	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
 	struct isol_task *owner;
@@ -480,6 +524,10 @@ static int isol_claim(struct isol_task *t, struct isol_enable *req,
 		return ISOL_REASON_NONE;
 	}
 	if (pc->claim) {
+		if (atomic_read(&pc->claim->state) == ISOL_STATE_ENDED) {
+			*ended = pc->claim;
+			kref_get(&(*ended)->ref);
+		}
 		*err = -EBUSY;
 		return ISOL_REASON_CPU_BUSY;
 	}
@@ -605,8 +653,8 @@ void isol_account_return(struct isol_task *t, struct isol_cpu *pc)
 
 long isol_enable(struct file *file, struct isol_enable *req)
 {
-	struct isol_task *t;
-	int cpu, err;
+	struct isol_task *t, *ended;
+	int cpu, err, tries;
 
 	req->reason = isol_check_request(req);
 	if (req->reason)
@@ -634,14 +682,27 @@ long isol_enable(struct file *file, struct isol_enable *req)
 		req->reason = ISOL_REASON_NO_MEMORY;
 		return -ENOMEM;
 	}
-	/* A cleanup can hold the mutex for a grace period or more. */
-	if (mutex_lock_killable(&isol_mutex)) {
-		isol_task_put(t);
-		req->reason = ISOL_REASON_INTERRUPTED;
-		return -EINTR;
+	for (tries = 0; ; tries++) {
+		ended = NULL;
+		/* A cleanup can hold the mutex for a grace period or more. */
+		if (mutex_lock_killable(&isol_mutex)) {
+			isol_task_put(t);
+			req->reason = ISOL_REASON_INTERRUPTED;
+			return -EINTR;
+		}
+		req->reason = isol_claim(t, req, &err, &ended);
+		mutex_unlock(&isol_mutex);
+		if (!ended)
+			break;
+		/*
+		 * The CPU's last isolation ended and its cleanup is queued or
+		 * about to be (the task's return): wait for it, once.
+		 */
+		flush_work(&ended->cleanup);
+		isol_task_put(ended);
+		if (tries)
+			break;
 	}
-	req->reason = isol_claim(t, req, &err);
-	mutex_unlock(&isol_mutex);
 	if (err || !t->task) {
 		/* Failed, or re-armed the existing isolation. */
 		isol_task_put(t);

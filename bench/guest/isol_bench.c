@@ -803,6 +803,7 @@ static void measure_enter(uint64_t *out, int n, bool hooks_armed,
 
 struct notify {
 	volatile int armed, handled, stop;
+	volatile pid_t tid;
 	volatile uint64_t t_sent, t_handled, t_break;
 	volatile unsigned int cause;
 	int fd;
@@ -898,6 +899,47 @@ static void measure_notify(uint64_t *out, uint64_t *ipi, uint64_t *sig, int n,
 	holder_stop(holder, hold);
 }
 
+/*
+ * The stock kernel's own figure for the same path: a signal sent from
+ * CPU 0 to a thread spinning on CPU 2, not isolated, reaches its handler
+ * through a reschedule IPI and the return to user space.
+ */
+static void *plain_target(void *arg)
+{
+	(void)arg;
+	CHECK(isol_pin(2) == 0, "pin to CPU 2");
+	nt->tid = syscall(SYS_gettid);
+	while (!nt->stop)
+		;
+	return NULL;
+}
+
+static void measure_plain_signal(uint64_t *out, int n)
+{
+	struct sigaction sa = { .sa_handler = on_break };
+	pthread_t th;
+	int i;
+
+	nt = calloc(1, sizeof(*nt));
+	CHECK(nt, "out of memory");
+	sigaction(SIGUSR1, &sa, NULL);
+	CHECK(pthread_create(&th, NULL, plain_target, NULL) == 0, "thread");
+	while (!nt->tid)
+		usleep(1000);
+	for (i = 0; i < n; i++) {
+		usleep(1000 + (i * 397) % 2000);
+		nt->handled = 0;
+		nt->t_sent = now_ns();
+		CHECK(syscall(SYS_tgkill, getpid(), nt->tid, SIGUSR1) == 0,
+		      "tgkill: %s", strerror(errno));
+		CHECK(spin_until(&nt->handled, 10000), "no signal in 10 s");
+		out[i] = nt->t_handled - nt->t_sent;
+	}
+	nt->stop = 1;
+	pthread_join(th, NULL);
+	free(nt);
+}
+
 static int cmd_latency(int trials)
 {
 	uint64_t *enter = shared_alloc(trials * sizeof(uint64_t));
@@ -914,10 +956,11 @@ static int cmd_latency(int trials)
 	uint64_t *notify_armed = calloc(trials, sizeof(uint64_t));
 	uint64_t *ipi_armed = calloc(trials, sizeof(uint64_t));
 	uint64_t *sig_armed = calloc(trials, sizeof(uint64_t));
+	uint64_t *plain = calloc(trials, sizeof(uint64_t));
 	uint64_t eagain_cold, eagain_warm, wrong, wrong_armed;
 
-	CHECK(notify && ipi && sig && notify_armed && ipi_armed && sig_armed,
-	      "out of memory");
+	CHECK(notify && ipi && sig && notify_armed && ipi_armed && sig_armed &&
+	      plain, "out of memory");
 	CHECK(isol_pin(HOUSEKEEPING_CPU) == 0, "pin to CPU 0");
 	module_set(true);
 	measure_enter(enter, cold, false, &eagain_cold);
@@ -925,6 +968,7 @@ static int cmd_latency(int trials)
 	measure_notify(notify, ipi, sig, cold, false, &wrong);
 	measure_notify(notify_armed, ipi_armed, sig_armed, trials, true,
 		       &wrong_armed);
+	measure_plain_signal(plain, trials);
 
 	j_open(NULL, '{');
 	j_u64("trials", trials);
@@ -940,6 +984,7 @@ static int cmd_latency(int trials)
 	j_latency("notify_hooks_armed_ipi_to_break", ipi_armed, trials);
 	j_latency("notify_hooks_armed_break_to_handler", sig_armed, trials);
 	j_u64("notify_hooks_armed_wrong_cause", wrong_armed);
+	j_latency("plain_signal", plain, trials);
 	j_close('}');
 	return 0;
 }

@@ -8,5 +8,5 @@ isol_core 2>&1 | tee /tmp/core.out
 grep -E '^(not )?ok ' /tmp/core.out >>"$ISOL_RESULTS"
 [ "$(cat /sys/class/misc/task_isolation/isolated)" = 0 ] ||
 	point fail "no task left isolated after the core tests"
-rmmod task_isolation || point fail "module unloads after the core tests"
+unload_module || point fail "module unloads after the core tests"
 exit 0

@@ -6,5 +6,5 @@ modprobe task_isolation || fail "modprobe failed"
 isol_attr 2>&1 | tee /tmp/attr.out
 
 grep -E '^(not )?ok ' /tmp/attr.out >>"$ISOL_RESULTS"
-rmmod task_isolation || point fail "module unloads after the attribution tests"
+unload_module || point fail "module unloads after the attribution tests"
 exit 0

@@ -5,7 +5,7 @@ modprobe task_isolation || fail "modprobe failed"
 timeout 30 strace -f -o /tmp/strace.out isol_core strace-target
 rc=$?
 cat /tmp/strace.out
-rmmod task_isolation
+unload_module
 [ $rc -eq 0 ] || fail "traced program exited with $rc"
 # The three calls made while isolated: after the ENABLE ioctl (nr 0x1).
 n=$(sed -n '/0xb9, 0x1,/,$p' /tmp/strace.out | grep -c 'getppid() *= [0-9]')

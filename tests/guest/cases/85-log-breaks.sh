@@ -8,7 +8,7 @@ modprobe task_isolation || fail "modprobe failed"
 mark_log
 isol_core syscall-usr1 || fail "isol_core syscall-usr1 failed"
 log_since_mark | grep 'isolation broken' && fail "break logged with log_breaks=N"
-rmmod task_isolation || fail "rmmod failed"
+unload_module || fail "rmmod failed"
 
 # At load time, as modprobe.d would set it. The break is logged, and the
 # logging itself causes no second break on the isolated CPU.
@@ -32,5 +32,5 @@ isol_core syscall-usr1 || fail "isol_core syscall-usr1 failed"
 sleep 1
 n=$(log_since_mark | grep -c 'isolation broken')
 [ "$n" = 1 ] || fail "$n breaks logged, want the one after log_breaks=1"
-rmmod task_isolation || fail "rmmod failed"
+unload_module || fail "rmmod failed"
 exit 0

@@ -535,20 +535,26 @@ static void on_usr2(int sig)
 static void t_signal_from_elsewhere(int unused)
 {
 	struct sigaction sa = { .sa_handler = on_usr2 };
+	struct shared *s = shared_new();
 	struct isol_state st;
 	pid_t me = getpid(), c;
 	int fd;
 
 	(void)unused;
 	sigaction(SIGUSR2, &sa, NULL);
-	fd = isolate(2, ISOL_MODE_STRICT, 0, 0);
+	/* Forked first: fork() while isolated would be the break. */
 	c = fork();
 	if (!c) {
 		isol_pin(0);
+		while (!s->ready)
+			usleep(1000);
 		usleep(100000);
 		kill(me, SIGUSR2);
 		_exit(0);
 	}
+	shared_touch(s);
+	fd = isolate(2, ISOL_MODE_STRICT, 0, 0);
+	s->ready = 1;
 	CHECK(spin_until(&got_usr2, 5000), "no SIGUSR2 within 5 s");
 	st = state_of(fd);
 	CHECK(st.state == ISOL_STATE_ENDED, "state %u", st.state);
