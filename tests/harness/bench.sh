@@ -3,7 +3,8 @@
 # make bench: boot each kernel in bench mode (bench/guest/bench.sh runs the
 # measurements in the guest), then print the table and write
 # bench/results.json (bench/report.py). One guest at a time.
-#   BENCH_KERNELS="6.1 6.12"  kernel series to measure
+#   BENCH_KERNELS="6.1 6.12"  kernel series to measure (the default: Debian
+#                             12's two; any of lib.sh's series, e.g. 6.12-rt)
 #   BENCH_SECONDS=60          busy-loop length of each kernel-entry run
 #   BENCH_SCALE_SECONDS=30    the same for the three-task scale run
 #   BENCH_THRESHOLD_US=10     shortest gap the loop records
@@ -14,7 +15,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-kernels=${BENCH_KERNELS:-$KERNELS_DEFAULT}
+kernels=$(expand_kernels "${BENCH_KERNELS:-6.1 6.12}")
 seconds=${BENCH_SECONDS:-60}
 scale_seconds=${BENCH_SCALE_SECONDS:-$(((seconds + 1) / 2))}
 threshold=${BENCH_THRESHOLD_US:-10}
