@@ -52,7 +52,7 @@ module_on() {
 
 module_off() {
 	if grep -q "^task_isolation " /proc/modules; then
-		rmmod task_isolation || fail "rmmod task_isolation"
+		unload_module || fail "rmmod task_isolation"
 	fi
 }
 

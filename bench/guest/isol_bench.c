@@ -580,11 +580,15 @@ static bool module_loaded(void)
 static void module_set(bool load)
 {
 	char cmd[64];
+	int tries;
 
 	if (module_loaded() == load)
 		return;
 	snprintf(cmd, sizeof(cmd), "%s " MODULE_NAME, load ? "modprobe" : "rmmod");
-	CHECK(system(cmd) == 0, "%s failed", cmd);
+	/* The cleanup of a task that ended may hold the module a moment. */
+	for (tries = 0; system(cmd) && tries < 10; tries++)
+		usleep(500000);
+	CHECK(tries < 10, "%s failed", cmd);
 }
 
 /* Run @n operations of bench @b; returns the time taken in ns. */
