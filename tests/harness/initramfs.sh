@@ -85,10 +85,12 @@ done
 depmod -b "$stage" "$release"
 # The kernel's configuration, where a Debian system has it: the DKMS case
 # checks the module's compression against it.
-if [ -r "$kroot/boot/config-$release" ]; then
+for f in "$kroot/boot/config-$release" "$kroot/lib/modules/$release/config"; do
+	[ -r "$f" ] || continue
 	mkdir -p "$stage/boot"
-	cp "$kroot/boot/config-$release" "$stage/boot/"
-fi
+	cp "$f" "$stage/boot/config-$release"
+	break
+done
 
 # Project binaries, when they have been built.
 for f in tools/isolctl lib/libisol.so lib/libisol-prctl.so; do

@@ -68,10 +68,13 @@ fetch_series() {
 	pkgs=("$image" "$headers" "$common" "$kbuild")
 	# From 7.x on, linux-image-RELEASE is an empty metapackage: the kernel
 	# is vmlinuz.unsigned in linux-binary-unsigned-RELEASE, the module lists
-	# are in linux-base-RELEASE.
+	# are in linux-base-RELEASE and the modules in linux-modules-RELEASE
+	# (DKMS compresses as they are; the bench loads one).
 	if [ -n "$(dep_of "$image" "^linux-binary-" "$suite")" ]; then
 		pkgs+=("linux-binary-unsigned-$release" "linux-base-$release")
 	fi
+	modules=$(dep_of "$image" "^linux-modules-" "$suite")
+	[ -z "$modules" ] || pkgs+=("$modules")
 
 	rm -rf "$dir.new"
 	mkdir -p "$dir.new/debs" "$dir.new/root"
@@ -86,6 +89,12 @@ fetch_series() {
 	# unpacked root the merged-/usr layout, so /lib/modules works as on 6.1.
 	if [ ! -e "$dir.new/root/lib" ] && [ -d "$dir.new/root/usr/lib/modules" ]; then
 		ln -s usr/lib "$dir.new/root/lib"
+	elif [ -d "$dir.new/root/usr/lib/modules/$release" ] &&
+		[ -d "$dir.new/root/lib/modules/$release" ] &&
+		[ ! -L "$dir.new/root/lib" ]; then
+		# Some packages use /lib, some /usr/lib: one tree, as installed.
+		cp -aln "$dir.new/root/usr/lib/modules/$release/." \
+			"$dir.new/root/lib/modules/$release/"
 	fi
 	mkdir -p "$dir.new/root/boot"
 	if [ ! -e "$dir.new/root/boot/vmlinuz-$release" ]; then
