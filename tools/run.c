@@ -27,7 +27,8 @@
 extern char **environ;
 
 struct run_ctl {
-	int cpu;			/* -1: pick a free nohz_full CPU */
+	struct cpuset cpus;		/* -c: the CPUs to choose from */
+	bool cpus_given;		/* else: any free nohz_full CPU */
 	unsigned int mode;
 	int signal;			/* strict mode; 0: SIGKILL */
 	uint64_t quiesce_ns;		/* 0: the module's default */
@@ -53,7 +54,8 @@ static void usage(void)
 	       "Run a command alone on a nohz_full CPU with every kernel entry\n"
 	       "accounted, and report its breaks of isolation when it exits.\n\n"
 	       "Isolation:\n"
-	       " -c, --cpu <cpu>              the nohz_full CPU (default: the first free one)\n"
+	       " -c, --cpu <list>             the nohz_full CPUs to choose from, the first\n"
+	       "                              free one taken, e.g. 3 or 2-3 (default: any)\n"
 	       "     --log-only               record every break, keep isolation (default)\n"
 	       "     --strict                 the first break kills the command\n"
 	       " -s, --signal <sig>           with --strict: send <sig> instead of SIGKILL\n"
@@ -105,14 +107,16 @@ static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 	char err[256];
 	int c;
 
-	ctl->cpu = -1;
 	opterr = 0;
 	/* '+': options end at the command, whose own options are its own. */
 	while ((c = getopt_long(argc, argv, "+:c:s:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			if (parse_cpu(optarg, &ctl->cpu, err, sizeof(err)))
+			if (cpulist_parse(optarg, &ctl->cpus, err, sizeof(err)))
 				return run_usage("%s", err);
+			if (cpuset_empty(&ctl->cpus))
+				return run_usage("%s", "empty CPU list");
+			ctl->cpus_given = true;
 			break;
 		case OPT_STRICT:
 			strict = true;
@@ -209,55 +213,76 @@ static int resolve_command(struct run_ctl *ctl)
 	return EXIT_RUN_NOTFOUND;
 }
 
-/* The CPUs to try, in order: the one asked for, or every free nohz_full one. */
+/* "cpu 2 is" or "cpu 2-3 are": @bad's CPUs as a list, and the verb. */
+static const char *cpus_are(const struct cpuset *bad, char *buf, size_t len,
+			    const char *one, const char *many)
+{
+	char list[256];
+
+	snprintf(buf, len, "cpu %s %s", cpulist_format(bad, list, sizeof(list)),
+		 cpuset_count(bad) == 1 ? one : many);
+	return buf;
+}
+
+/*
+ * The CPUs to try, in order: the free ones of those asked for (-c, a CPU
+ * list as taskset takes), or every free nohz_full one.
+ */
 static int pick_cpus(const struct run_ctl *ctl, const struct cpu_info *ci,
 		     int *cpus, int max)
 {
+	struct cpuset want, bad;
 	struct cpu_record rec;
-	char online[256];
-	int c, n = 0;
+	char list[256], what[300];
+	int c, n = 0, busy_pid = 0;
+	char busy_comm[32] = "";
 
 	if (cpuset_empty(&ci->nohz_full)) {
 		msg("no nohz_full CPU on this system: boot with nohz_full=<cpus> "
 		    "(see 'isolctl check')");
 		return -1;
 	}
-	if (ctl->cpu >= 0) {
-		c = ctl->cpu;
-		if (!cpuset_has(&ci->possible, c)) {
-			msg("cpu %d does not exist (possible: %s)", c,
-			    cpulist_format(&ci->possible, online, sizeof(online)));
-			return -1;
-		}
-		if (!cpuset_has(&ci->online, c)) {
-			msg("cpu %d is offline", c);
-			return -1;
-		}
-		if (!cpuset_has(&ci->nohz_full, c)) {
-			msg("cpu %d is not in nohz_full (nohz_full=%s)", c,
-			    ci->nohz_full_str);
-			return -1;
-		}
-		cpu_record_read(c, &rec);
-		if (!strcmp(rec.state, "isolated")) {
-			msg("cpu %d is busy: pid %d (%s) is isolated there", c,
-			    rec.pid, rec.comm);
-			return -1;
-		}
-		cpus[0] = c;
-		return 1;
+	want = ctl->cpus_given ? ctl->cpus : ci->nohz_full;
+	/* Every CPU asked for must be one a task can be isolated on. */
+	cpuset_andnot(&bad, &want, &ci->possible);
+	if (!cpuset_empty(&bad)) {
+		msg("%s (possible: %s)", cpus_are(&bad, what, sizeof(what),
+						  "does not exist", "do not exist"),
+		    cpulist_format(&ci->possible, list, sizeof(list)));
+		return -1;
 	}
-	for_each_cpu(c, &ci->nohz_full) {
+	cpuset_andnot(&bad, &want, &ci->nohz_full);
+	if (!cpuset_empty(&bad)) {
+		msg("%s not in nohz_full (nohz_full=%s)",
+		    cpus_are(&bad, what, sizeof(what), "is", "are"),
+		    ci->nohz_full_str);
+		return -1;
+	}
+	cpuset_andnot(&bad, &want, &ci->online);
+	for_each_cpu(c, &want) {
 		if (!cpuset_has(&ci->online, c) || n == max)
 			continue;
 		cpu_record_read(c, &rec);
-		if (strcmp(rec.state, "isolated"))
-			cpus[n++] = c;
+		if (!strcmp(rec.state, "isolated")) {
+			busy_pid = rec.pid;
+			snprintf(busy_comm, sizeof(busy_comm), "%s", rec.comm);
+			continue;
+		}
+		cpus[n++] = c;
 	}
-	if (!n)
-		msg("no free nohz_full CPU: each of %s is offline or has an "
-		    "isolated task (see 'isolctl status')", ci->nohz_full_str);
-	return n ? n : -1;
+	if (n)
+		return n;
+	if (cpuset_count(&want) == 1 && !cpuset_empty(&bad))
+		msg("%s", cpus_are(&bad, what, sizeof(what), "is offline", ""));
+	else if (cpuset_count(&want) == 1)
+		msg("cpu %d is busy: pid %d (%s) is isolated there",
+		    cpuset_first(&want), busy_pid, busy_comm);
+	else
+		msg("no free CPU in %s: each is offline or has an isolated task "
+		    "(see 'isolctl status')",
+		    ctl->cpus_given ? cpulist_format(&want, list, sizeof(list)) :
+				      ci->nohz_full_str);
+	return -1;
 }
 
 /*

@@ -22,9 +22,10 @@ done
 expect 0 "Examples:" run -h
 
 # run: its own failures are 125, like env(1) and timeout(1).
-expect 125 "isolctl run: invalid CPU 'x': expected a CPU number" run -c x -- true
-expect 125 "isolctl run: invalid CPU '-1': expected a CPU number" run -c -1 -- true
-expect 125 "isolctl run: invalid CPU '99999': expected a CPU number" run -c 99999 -- true
+expect 125 "isolctl run: invalid CPU list 'x': unexpected 'x'" run -c x -- true
+expect 125 "isolctl run: invalid CPU list '-1': unexpected '-'" run -c -1 -- true
+expect 125 "isolctl run: invalid CPU list '99999': CPU 99999 is above 4095" run -c 99999 -- true
+expect 125 "isolctl run: invalid CPU list '3-2': range 3-2 goes backwards" run -c 3-2 -- true
 expect 125 "Try 'isolctl run --help'" run -c x -- true
 expect 125 "isolctl run: --strict and --log-only exclude each other" run --strict --log-only -- true
 expect 125 "isolctl run: --signal needs --strict: log-only mode sends no signal" run -s USR1 -- true
@@ -50,6 +51,9 @@ PATH=$tmp/bin:$PATH expect 126 "isolctl: noexec: permission denied" run noexec
 # CPUs are checked against nohz_full before anything is loaded.
 expect 125 "isolctl: cpu 0 is not in nohz_full (nohz_full=1-3)" run -c 0 -- true
 expect 125 "isolctl: cpu 5 does not exist (possible: 0-3)" run -c 5 -- true
+# A list, as taskset takes: every CPU in it is checked.
+expect 125 "isolctl: cpu 4-5 do not exist (possible: 0-3)" run -c 0,4-5 -- true
+expect 125 "isolctl: cpu 0 is not in nohz_full (nohz_full=1-3)" run -c 0-3 -- true
 echo 0-2 >"$fake/devices/system/cpu/online"
 expect 125 "isolctl: cpu 3 is offline" run -c 3 -- true
 echo 0-3 >"$fake/devices/system/cpu/online"
@@ -57,6 +61,9 @@ mkdir -p "$fake/class/misc/task_isolation/cpu2"
 echo "77 spin" >"$fake/class/misc/task_isolation/cpu2/task"
 echo isolated >"$fake/class/misc/task_isolation/cpu2/state"
 expect 125 "isolctl: cpu 2 is busy: pid 77 (spin) is isolated there" run -c 2 -- true
+echo 0-1 >"$fake/devices/system/cpu/online"
+expect 125 "isolctl: no free CPU in 2-3: each is offline or has an isolated task" run -c 2-3 -- true
+echo 0-3 >"$fake/devices/system/cpu/online"
 : >"$fake/devices/system/cpu/nohz_full"
 expect 125 "isolctl: no nohz_full CPU on this system: boot with nohz_full=<cpus>" run -- true
 echo 1-3 >"$fake/devices/system/cpu/nohz_full"

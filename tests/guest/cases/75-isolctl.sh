@@ -74,6 +74,12 @@ if [ -n "$fs_before" ] && [ "$fs_before" != 0 ]; then
 		fair_server_policy
 fi
 
+# -c takes a CPU list, as taskset does: the first free CPU of it is used.
+isolctl run -c 2-3 -q --json /tmp/list.json -- true
+rc=$?
+check "run -c 2-3 runs on CPU 2, the first free one (exit $rc)" \
+	test "$rc/$(jq -r .cpu /tmp/list.json)" = 0/2
+
 # --fair-server-off on a CPU whose server is on: off while the command runs,
 # restored after. Both writes run on CPU 2 (a write from elsewhere WARNs on
 # 6.12.118+deb13, fatal here: see fair_server_write() in tools/run.c).
