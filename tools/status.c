@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <string.h>
 #include <time.h>
@@ -19,6 +20,7 @@ struct hook {
 
 struct status_ctl {
 	bool json;
+	bool verbose;			/* the hook table too */
 	/* What was found. */
 	bool loaded, device, have_info;
 	char version[32], initstate[32];
@@ -115,6 +117,27 @@ static void role_str(const struct cpu_info *ci, int c, char *buf, size_t len)
 		 cpuset_has(&ci->online, c) ? "" : ",offline");
 }
 
+/* "hooks     24 armed, 1 ready, 1 missing": states in the order first seen. */
+static void print_hook_summary(const struct status_ctl *ctl)
+{
+	const char *states[MAX_HOOKS];
+	int counts[MAX_HOOKS], n = 0, i, s;
+
+	for (i = 0; i < ctl->nr_hooks; i++) {
+		for (s = 0; s < n && strcmp(states[s], ctl->hooks[i].state); s++)
+			;
+		if (s == n) {
+			states[n] = ctl->hooks[i].state;
+			counts[n++] = 0;
+		}
+		counts[s]++;
+	}
+	printf("hooks    ");
+	for (s = 0; s < n; s++)
+		printf("%s %d %s", s ? "," : "", counts[s], states[s]);
+	printf(" (--verbose lists them)\n");
+}
+
 static void print_text(const struct status_ctl *ctl)
 {
 	char role[64], task[48], since[32], brk[300], list[256], ver[32];
@@ -142,12 +165,14 @@ static void print_text(const struct status_ctl *ctl)
 				printf(" %s", feature_names[i]);
 		putchar('\n');
 	}
-	if (ctl->nr_hooks) {
+	if (ctl->nr_hooks && ctl->verbose) {
 		printf("hooks     (event, kind, target, state)\n");
 		for (i = 0; i < ctl->nr_hooks; i++)
 			printf("  %-18s %-10s %-26s %s\n", ctl->hooks[i].event,
 			       ctl->hooks[i].kind, ctl->hooks[i].target,
 			       ctl->hooks[i].state);
+	} else if (ctl->nr_hooks) {
+		print_hook_summary(ctl);
 	}
 	printf("%-4s %-24s %-9s %-20s %-13s %s\n", "CPU", "ROLE", "STATE", "TASK",
 	       "ISOLATED FOR", "BREAKS");
@@ -293,15 +318,49 @@ static void print_json(const struct status_ctl *ctl)
 static void usage(void)
 {
 	printf("Usage:\n"
-	       " isolctl status [--json]\n\n"
-	       "Show the module's version and load state, the hook chosen for each\n"
-	       "event, and per CPU its role (nohz_full, isolated, housekeeping), the\n"
-	       "isolated task, how long it has been isolated and its breaks by cause;\n"
-	       "then a warning line for anything that will defeat isolation.\n\n"
+	       " isolctl status [--verbose] [--json]\n\n"
+	       "Show the module's version and load state, its hooks, and per CPU its\n"
+	       "role (nohz_full, isolated, housekeeping), the isolated task, how long\n"
+	       "it has been isolated and its breaks by cause; then a warning line for\n"
+	       "anything that will defeat isolation.\n\n"
 	       "Options:\n"
-	       "     --json     one JSON object\n"
+	       " -v, --verbose  list the hook chosen for each event\n"
+	       "     --json     one JSON object (hooks included)\n"
 	       " -h, --help     display this help\n\n"
 	       "Exit status: 0 shown, 1 error, 2 bad usage.\n");
+}
+
+/* Returns an exit status to leave with, or -1 to go on. */
+static int parse_options(int argc, char **argv, struct status_ctl *ctl)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			ctl->json = true;
+			break;
+		case 'v':
+			ctl->verbose = true;
+			break;
+		case 'h':
+			usage();
+			return EXIT_OK;
+		default:
+			return usage_error("status", "unrecognized option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("status", "unexpected argument '%s'", argv[optind]);
+	return -1;
 }
 
 int cmd_status(int argc, char **argv)
@@ -309,7 +368,7 @@ int cmd_status(int argc, char **argv)
 	static struct status_ctl ctl;
 	int ret;
 
-	ret = parse_json_help(argc, argv, "status", usage, &ctl.json);
+	ret = parse_options(argc, argv, &ctl);
 	if (ret >= 0)
 		return ret;
 	gather(&ctl);

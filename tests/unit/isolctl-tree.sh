@@ -146,7 +146,12 @@ put $proc/irq/24/smp_affinity_list 3
 
 expect 0 "module    task_isolation 0.1.0 (live), /dev/task_isolation" status
 want "1 task isolated"
-want "  function call IPI  tracepoint call_function_entry        armed"
+# Concise by default: the hooks as a count by state; --verbose lists them.
+want "hooks     3 armed, 1 missing (--verbose lists them)"
+grep -q "call_function_entry" <<<"$out" && fail "status lists the hooks without --verbose"
+expect 0 "  function call IPI  tracepoint call_function_entry        armed" status --verbose
+expect 0 "  function call IPI  tracepoint call_function_entry        armed" status -v
+run status
 grep -qE "^2    nohz_full,isolated       isolated  1234 \(my app\)        [0-9.]+ (s|ms|us|ns) +7 \(syscall 4, page_fault 1, ipi_call 2\)$" <<<"$out" ||
 	fail "status cpu 2 row: $(grep '^2 ' <<<"$out")"
 want "3    nohz_full,isolated       ended     -                    -             1 (syscall 1)"
