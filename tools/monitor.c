@@ -301,8 +301,9 @@ int cmd_monitor(int argc, char **argv)
 	}
 out:
 	fflush(stdout);
-	fprintf(stderr, "isolctl: %lu breaks shown, %llu records dropped\n", ctl.shown,
-		(unsigned long long)ctl.lost);
+	fprintf(stderr, "isolctl: %lu break%s shown, %llu record%s dropped\n",
+		ctl.shown, ctl.shown == 1 ? "" : "s", (unsigned long long)ctl.lost,
+		ctl.lost == 1 ? "" : "s");
 	close(fd);
 	return EXIT_OK;
 }
