@@ -114,6 +114,7 @@ int parse_json_help(int argc, char **argv, const char *sub,
  * do. Returns 0, or -1 after printing why.
  */
 int ensure_device(bool quiet);
+void device_open_failed(int err);
 /* Whether the module is loaded, and its version (sysfs). */
 bool module_loaded(char *version, size_t len, char *state, size_t slen);
 

@@ -51,10 +51,12 @@ static int load_module(void)
 		return -1;
 	}
 	if (kmod_module_new_from_lookup(ctx, MODULE_NAME, &list) < 0 || !list) {
-		msg("%s is missing and the %s module is not in %s: build and "
-		    "install it (make; make install), or insmod module/%s.ko",
-		    ISOL_DEVICE_PATH, MODULE_NAME, kmod_get_dirname(ctx),
-		    MODULE_NAME);
+		msg("%s is missing and the %s module is not installed for this "
+		    "kernel (not in %s): install the task-isolation-dkms package "
+		    "(make deb builds it; DKMS then builds the module for every "
+		    "kernel with headers), or run 'sudo make dkms-install' in the "
+		    "source tree", ISOL_DEVICE_PATH, MODULE_NAME,
+		    kmod_get_dirname(ctx));
 		kmod_unref(ctx);
 		return -1;
 	}
@@ -79,6 +81,18 @@ static int load_module(void)
 		return -1;
 	}
 	return 0;
+}
+
+/* Why the device would not open, and, for a user, how to be let in. */
+void device_open_failed(int err)
+{
+	if (err == EACCES && geteuid() != 0)
+		msg("cannot open %s: %s: it is root's (mode 0600); the udev rule in "
+		    "the examples gives it to the group \"isolation\" (README, "
+		    "\"Letting a group use the device\"), and isolating a task also "
+		    "needs CAP_SYS_NICE", ISOL_DEVICE_PATH, strerror(err));
+	else
+		msg("cannot open %s: %s", ISOL_DEVICE_PATH, strerror(err));
 }
 
 int ensure_device(bool quiet)

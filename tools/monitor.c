@@ -237,7 +237,7 @@ int cmd_monitor(int argc, char **argv)
 		return EXIT_ERROR;
 	fd = open(ISOL_DEVICE_PATH, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		msg("cannot open %s: %s", ISOL_DEVICE_PATH, strerror(errno));
+		device_open_failed(errno);
 		return EXIT_ERROR;
 	}
 	if (isol_get_info(fd, &info) == 0 && !(info.features & ISOL_FEAT_MONITOR)) {

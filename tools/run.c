@@ -609,7 +609,7 @@ int cmd_run(int argc, char **argv)
 	/* Inherited across exec: the module keys the record to this file. */
 	fd = open(ISOL_DEVICE_PATH, O_RDWR);
 	if (fd < 0) {
-		msg("cannot open %s: %s", ISOL_DEVICE_PATH, strerror(errno));
+		device_open_failed(errno);
 		return EXIT_RUN_FAILED;
 	}
 	if (isol_get_info(fd, &info)) {

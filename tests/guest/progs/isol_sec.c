@@ -229,6 +229,43 @@ static void t_opener_creds(int unused)
 	_exit(0);
 }
 
+/*
+ * isolctl, run by a user who may not open the device (no group rule), says
+ * how to be let in rather than just "Permission denied".
+ */
+static void t_isolctl_hint(int unused)
+{
+	char out[1024] = "";
+	int fds[2], status;
+	ssize_t n, len = 0;
+	pid_t pid;
+
+	(void)unused;
+	CHECK(pipe(fds) == 0, "pipe");
+	pid = fork();
+	CHECK(pid >= 0, "fork");
+	if (!pid) {
+		become_user(0, 0);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		execlp("isolctl", "isolctl", "run", "-c", "2", "--", "true", NULL);
+		_exit(99);
+	}
+	close(fds[1]);
+	while (len < (ssize_t)sizeof(out) - 1 &&
+	       (n = read(fds[0], out + len, sizeof(out) - 1 - len)) > 0)
+		len += n;
+	out[len] = '\0';
+	CHECK(waitpid(pid, &status, 0) == pid, "wait");
+	diag("isolctl as user %d: %s", USER_UID, out);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 125,
+	      "isolctl exit status 0x%x", status);
+	CHECK(strstr(out, "cannot open " DEV ": Permission denied: it is root's") &&
+	      strstr(out, "group \"isolation\""),
+	      "no pointer to the group rule in: %s", out);
+	_exit(0);
+}
+
 /* A kernel address as text: 16 hex digits starting with ffff. */
 static bool has_kernel_address(const char *s, size_t len)
 {
@@ -435,6 +472,8 @@ static const struct test tests[] = {
 	  t_no_cap, 0, 0, 10 },
 	{ "group-rule", "a user in the group isolates its own task only, cannot read others' or take their CPU",
 	  t_group_rule, 0, 0, 30 },
+	{ "isolctl-hint", "isolctl tells a user who cannot open the device about the group rule",
+	  t_isolctl_hint, 0, 0, 10 },
 	{ "opener-creds", "the monitor stream needs CAP_SYS_ADMIN in the opener's credentials, not the reader's",
 	  t_opener_creds, 0, 0, 10 },
 	{ "no-addresses", "no raw kernel address in records, GET_STATE, sysfs or the trace",
