@@ -60,7 +60,15 @@ HARNESS := tests/harness
 .PHONY: all module userspace guest-progs bench check check-debug debug-kernel lint \
 	demo vm-shell clean distclean
 
-all: module userspace
+# Without kernel headers, plain make builds the userspace and says how to
+# get the module; make module insists.
+all: userspace
+	@if test -e $(KDIR)/Makefile; then $(MAKE) module; else \
+		echo "Built the userspace only: no kernel build tree at KDIR=$(KDIR)."; \
+		echo "For the module: apt install linux-headers-$$(uname -r), then make;"; \
+		echo "or make KDIR=/path/to/headers; or install the task-isolation-dkms"; \
+		echo "package (make deb), which builds it for every kernel with headers."; \
+	fi
 
 module:
 	@test -e $(KDIR)/Makefile || { \
