@@ -18,6 +18,7 @@ struct monitor_ctl {
 	struct cpuset cpus;		/* empty: all */
 	bool cpus_given;
 	int pid;			/* 0: all */
+	bool stolen_only;		/* only what the program did not cause */
 	bool json;
 	unsigned long count;		/* stop after this many breaks; 0: never */
 	uint64_t duration_ns;		/* stop after this long; 0: never */
@@ -43,6 +44,8 @@ static void usage(void)
 	       "Options:\n"
 	       " -c, --cpus <list>       only breaks on these CPUs (e.g. 1-3,5)\n"
 	       " -p, --pid <pid>         only breaks of this thread\n"
+	       "     --stolen            only breaks the program did not cause itself\n"
+	       "                         (not its syscalls, page faults, exceptions)\n"
 	       " -n, --count <n>         stop after <n> breaks\n"
 	       " -d, --duration <dur>    stop after <dur> (e.g. 10s, 500ms)\n"
 	       "     --json              one JSON object per line\n"
@@ -137,6 +140,7 @@ static int parse_options(struct monitor_ctl *ctl, int argc, char **argv)
 		{ "count", required_argument, NULL, 'n' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "stolen", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -170,6 +174,9 @@ static int parse_options(struct monitor_ctl *ctl, int argc, char **argv)
 			break;
 		case 'j':
 			ctl->json = true;
+			break;
+		case 's':
+			ctl->stolen_only = true;
 			break;
 		case 'h':
 			usage();
@@ -287,7 +294,9 @@ int cmd_monitor(int argc, char **argv)
 				}
 				if (recs[i].type != ISOL_REC_BREAK ||
 				    (ctl.cpus_given && !cpuset_has(&ctl.cpus, recs[i].brk.cpu)) ||
-				    (ctl.pid && recs[i].brk.pid != ctl.pid))
+				    (ctl.pid && recs[i].brk.pid != ctl.pid) ||
+				    (ctl.stolen_only &&
+				     ISOL_CAUSE_IS_SELF(recs[i].brk.cause)))
 					continue;
 				if (ctl.json)
 					print_json(&recs[i]);

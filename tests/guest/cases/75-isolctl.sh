@@ -165,9 +165,12 @@ fi
 if jq -e '.module.features | index("monitor")' /tmp/status.json >/dev/null; then
 	isolctl monitor --json -c 2 -d 6s >/tmp/mon.json 2>/tmp/mon.err &
 	mpid=$!
+	isolctl monitor --json --stolen -c 2 -d 6s >/tmp/mon-stolen.json 2>/dev/null &
+	spid=$!
 	sleep 0.5
 	isolctl run -c 2 -q --json /tmp/mrun.json -- isol_spin sleep 3 10
-	kill -INT $mpid
+	kill -INT $mpid $spid
+	wait $spid
 	wait $mpid
 	rc=$?
 	cat /tmp/mon.err
@@ -177,6 +180,11 @@ if jq -e '.module.features | index("monitor")' /tmp/status.json >/dev/null; then
 	check "monitor shows as many breaks of the run's pid as the module counted" \
 		test "$(jq -s "[.[] | select(.type == \"break\" and .pid == $pid)] | length" /tmp/mon.json)" = \
 		"$(jq -r .breaks.total /tmp/mrun.json)"
+	# A sleeping program's breaks are its own syscalls: --stolen shows
+	# only the others, as many as the run's record counts.
+	check "monitor --stolen shows no self-inflicted break, and every stolen one" \
+		test "$(jq -s '[.[] | select(.type == "break" and .self)] | length' /tmp/mon-stolen.json)/$(jq -s "[.[] | select(.type == \"break\" and .pid == $pid)] | length" /tmp/mon-stolen.json)" = \
+		"0/$(jq -r .breaks.stolen /tmp/mrun.json)"
 else
 	skip_point "isolctl: monitor stream (not in this module yet)"
 fi
