@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -137,9 +138,12 @@ static void setup_segv(void)
 	signal(SIGSEGV, on_segv);
 }
 
+/* Not a constant, so the compiler cannot see the bad access coming. */
+static volatile uintptr_t segv_addr;
+
 static void do_segv(void)
 {
-	*(volatile int *)0 = 0;
+	*(volatile int *)segv_addr = 0;
 	_exit(20);
 }
 
