@@ -65,7 +65,6 @@ int cpumask_parse(const char *str, struct cpuset *s, char *err, size_t errlen);
 char *cpulist_format(const struct cpuset *s, char *buf, size_t len);
 
 /* Strict parsers of option values: 0, or -1 with a message in @err. */
-int parse_cpu(const char *str, int *cpu, char *err, size_t errlen);
 int parse_signal(const char *str, int *sig, char *err, size_t errlen);
 int parse_duration_ns(const char *str, uint64_t *ns, char *err, size_t errlen);
 int parse_uint(const char *str, unsigned long *val, char *err, size_t errlen);

@@ -207,18 +207,6 @@ int parse_uint(const char *str, unsigned long *val, char *err, size_t errlen)
 	return 0;
 }
 
-int parse_cpu(const char *str, int *cpu, char *err, size_t errlen)
-{
-	unsigned long v;
-
-	if (parse_uint(str, &v, err, errlen) || v >= MAX_CPUS) {
-		snprintf(err, errlen, "invalid CPU '%s': expected a CPU number", str);
-		return -1;
-	}
-	*cpu = v;
-	return 0;
-}
-
 const char *signal_name(int sig, char *buf, size_t len)
 {
 	const char *abbrev = sigabbrev_np(sig);
