@@ -158,24 +158,33 @@ def print_scale(kern, out):
             c["gaps"], c["emulator_gaps"], ms(c["max_gap_ns"])))
 
 
+MICRO_STATES = (("loaded_idle", "loaded, idle"),
+                ("loaded_lingering", "hooks lingering"),
+                ("loaded_isolated", "CPU 2 isolated"))
+
+
 def print_micro(kern, out):
     m = kern.get("micro")
     if not m:
         return
-    out.append("Cost to everyone else: loops on CPU 0, median of %d "
-               "interleaved rounds, ratio to module not loaded:" % m["rounds"])
-    out.append("  %-11s %14s %18s %22s %18s" % (
-        "loop", "not loaded", "loaded, idle", "loaded, CPU 2 isolated",
-        "round spread"))
+    states = [st for st in MICRO_STATES if st[0] in m["getppid"]]
+    out.append("Cost to everyone else: loops on CPU 0, median of %d interleaved "
+               "rounds%s, ratio to module not loaded" % (
+                   m["rounds"], ", guest clock = instructions (-icount)"
+                   if m.get("icount") else ""))
+    out.append("  [lowest-highest of the same ratio taken round by round]:")
+    out.append("  %-11s %12s" % ("loop", "not loaded") +
+               "".join(" %22s" % label for _, label in states))
     for name in ("getppid", "page_fault", "fork_exit"):
         b = m[name]
         base = b["not_loaded"]["median_ns_per_op"]
-        rounds = b["not_loaded"]["ns_per_op"]
-        # How far rounds of one state stray from each other: the noise floor.
-        spread = (max(rounds) - min(rounds)) / base * 100 if base else 0
-        out.append("  %-11s %11.2f us %18s %22s %17.0f%%" % (
-            name, base / 1e3, "%.3f" % b["loaded_idle"]["ratio"],
-            "%.3f" % b["loaded_isolated"]["ratio"], spread))
+        line = "  %-11s %9.2f us" % (name, base / 1e3)
+        for key, _ in states:
+            per_round = [x / y for x, y in zip(b[key]["ns_per_op"],
+                                               b["not_loaded"]["ns_per_op"]) if y]
+            line += " %22s" % ("%.3f [%.3f-%.3f]" % (
+                b[key]["ratio"], min(per_round), max(per_round)))
+        out.append(line)
 
 
 def print_latency(kern, out):
@@ -189,8 +198,18 @@ def print_latency(kern, out):
         ("enter_hooks_armed", "enter isolation"),
         ("notify_hooks_armed", "IPI from CPU 0 to handler on CPU 2"),
         ("notify_hooks_armed_ipi_to_break", "  of which: IPI sent to break"),
-        ("notify_hooks_armed_break_to_handler", "  of which: break to handler"),
-        (None, "  the task alone (hooks armed and removed with it):"),
+        ("notify_hooks_armed_break_to_handler", "  of which: break to handler"))
+    if "enter_lingering" in lat:
+        rows += (
+            (None, "  the task alone, hooks lingering from its previous isolation:"),
+            ("enter_lingering", "enter isolation"),
+            ("notify_lingering", "IPI from CPU 0 to handler on CPU 2"),
+            ("notify_lingering_ipi_to_break", "  of which: IPI sent to break"),
+            ("notify_lingering_break_to_handler", "  of which: break to handler"),
+            (None, "  first arm: hooks registered with it (hooks_linger_ms=0):"))
+    else:
+        rows += ((None, "  the task alone (hooks armed and removed with it):"),)
+    rows += (
         ("enter", "enter isolation"),
         ("notify", "IPI from CPU 0 to handler on CPU 2"),
         ("notify_ipi_to_break", "  of which: IPI sent to break"),
@@ -209,7 +228,10 @@ def print_latency(kern, out):
     if "plain_signal" in lat:
         base = lat["plain_signal"]["median_us"]
         for key, label in (("notify_hooks_armed_break_to_handler", "hooks kept armed"),
-                           ("notify_break_to_handler", "the task alone")):
+                           ("notify_lingering_break_to_handler", "alone, hooks lingering"),
+                           ("notify_break_to_handler", "first arm")):
+            if key not in lat:
+                continue
             p99 = lat["plain_signal"]["p99_us"]
             if base and p99:
                 out.append("  break to handler / stock signal to handler, %s: "
@@ -253,26 +275,38 @@ def main():
                       "each gap against their timestamps",
             "fair_server": "6.8+: fair server runtime 0 on CPUs 1-3 in "
                            "every configuration",
-            "micro": "a task spins on CPU 2 in every state (isolated only "
-                     "in loaded_isolated), since under single-threaded "
-                     "emulation any busy vCPU takes time from CPU 0",
+            "micro": "a task sleeps on CPU 2 in every state (isolated, "
+                     "log-only, in loaded_isolated; armed and left in "
+                     "loaded_lingering); no vCPU but CPU 0 is busy; each "
+                     "loaded state starts from a fresh module load; run in "
+                     "its own guest with QEMU -icount, so the guest clock "
+                     "counts instructions and the host's load cannot move it",
         },
         "kernels": {},
     }
     trouble = []
     lines = []
+    merged = {}
     for path in args.results:
         kern = load_results(path)
         if "end-of-bench" not in kern:
             sys.exit("%s: bench did not finish" % path)
         del kern["end-of-bench"]
-        info = kern["info"]
         try:
             with open(path.replace(".results", ".trouble"),
                       encoding="utf-8") as f:
                 kern["kernel_trouble"] = f.read().splitlines()
         except FileNotFoundError:
             kern["kernel_trouble"] = []
+        # The -icount guest of the cost loops joins its kernel's main run.
+        prev = merged.get(kern["info"]["kernel"])
+        if prev:
+            prev["kernel_trouble"] += kern.pop("kernel_trouble")
+            prev.update({k: v for k, v in kern.items() if k != "info"})
+        else:
+            merged[kern["info"]["kernel"]] = kern
+    for kern in merged.values():
+        info = kern["info"]
         if kern["kernel_trouble"]:
             trouble.append("%s: %s" % (info["kernel"],
                                        kern["kernel_trouble"][0]))

@@ -3,9 +3,12 @@
  * The events the module must see, and the hook chosen for each at load
  * time. Hooks are registered when the first task arms isolation and stay
  * registered while any task is isolated or arming, so arming or disarming
- * one task never patches kernel text under another isolated CPU. Every
- * probe starts with one per-CPU test and returns at once for CPUs with no
- * isolated task.
+ * one task never patches kernel text under another isolated CPU. After the
+ * last task leaves they linger for hooks_linger_ms, so that a program
+ * that leaves and enters again, or a strict-mode task whose signal handler
+ * is starting, does not wait for (or get interrupted by) text patching.
+ * Every probe starts with one per-CPU test and returns at once for CPUs
+ * with no isolated task.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -700,6 +703,22 @@ static struct isol_hook isol_hooks[] = {
 };
 
 static int isol_hooks_users;		/* isol_mutex */
+static bool isol_hooks_armed;		/* isol_mutex */
+
+/*
+ * Registering costs tens of text patches with an IPI to every CPU each,
+ * unregistering RCU-tasks grace periods: a few milliseconds on hardware,
+ * tens in the emulator. Keeping the hooks a little while after the last
+ * user makes the next arm cheap; until then tasks on other CPUs run the
+ * probes' first test. 0 removes them as the last user leaves.
+ */
+static unsigned int hooks_linger_ms = 2000;
+module_param(hooks_linger_ms, uint, 0644);
+MODULE_PARM_DESC(hooks_linger_ms,
+		 "Keep the hooks registered this long after the last isolated task leaves (default: 2000)");
+
+static void isol_hooks_linger_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(isol_hooks_linger, isol_hooks_linger_fn);
 
 static void isol_find_tracepoint(struct tracepoint *tp, void *priv)
 {
@@ -747,6 +766,7 @@ static void isol_hooks_unregister_all(void)
 		isol_hook_unregister(&isol_hooks[i]);
 	/* No probe runs any more once this returns. */
 	tracepoint_synchronize_unregister();
+	isol_hooks_armed = false;
 }
 
 /* Arm the hooks for the first user. Called with isol_mutex held. */
@@ -757,6 +777,13 @@ int isol_hooks_get(void)
 	lockdep_assert_held(&isol_mutex);
 	if (isol_hooks_users++)
 		return 0;
+	/*
+	 * Not the _sync form: the work takes isol_mutex. If it is running,
+	 * it waits for the mutex and then finds a user, and does nothing.
+	 */
+	cancel_delayed_work(&isol_hooks_linger);
+	if (isol_hooks_armed)
+		return 0;
 	for (i = 0; i < ARRAY_SIZE(isol_hooks); i++) {
 		ret = isol_hook_register(&isol_hooks[i]);
 		if (ret) {
@@ -765,15 +792,44 @@ int isol_hooks_get(void)
 			return ret;
 		}
 	}
+	isol_hooks_armed = true;
 	return 0;
 }
 
-/* Disarm the hooks when the last user leaves. Called with isol_mutex held. */
+static void isol_hooks_linger_fn(struct work_struct *work)
+{
+	mutex_lock(&isol_mutex);
+	if (!isol_hooks_users && isol_hooks_armed)
+		isol_hooks_unregister_all();
+	mutex_unlock(&isol_mutex);
+}
+
+/*
+ * The last user leaves: disarm the hooks, at once or after the linger
+ * delay. Called with isol_mutex held.
+ */
 void isol_hooks_put(void)
 {
+	unsigned int linger = READ_ONCE(hooks_linger_ms);
+
 	lockdep_assert_held(&isol_mutex);
-	if (!--isol_hooks_users)
+	if (--isol_hooks_users)
+		return;
+	if (linger)
+		mod_delayed_work(isol_wq, &isol_hooks_linger,
+				 msecs_to_jiffies(linger));
+	else
 		isol_hooks_unregister_all();
+}
+
+/* Unload: nobody is isolated; remove hooks that still linger. */
+void isol_hooks_disarm(void)
+{
+	cancel_delayed_work_sync(&isol_hooks_linger);
+	mutex_lock(&isol_mutex);
+	if (isol_hooks_armed)
+		isol_hooks_unregister_all();
+	mutex_unlock(&isol_mutex);
 }
 
 ssize_t isol_hooks_show(char *buf)
@@ -787,7 +843,8 @@ ssize_t isol_hooks_show(char *buf)
 				     h->target,
 				     !h->available ? "missing" :
 				     h->unused ? "unused" :
-				     h->registered ? "armed" : "ready");
+				     !h->registered ? "ready" :
+				     READ_ONCE(isol_hooks_users) ? "armed" : "lingering");
 	return len;
 }
 

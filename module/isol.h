@@ -206,6 +206,7 @@ int isol_hooks_init(void);
 void isol_hooks_exit(void);
 int isol_hooks_get(void);
 void isol_hooks_put(void);
+void isol_hooks_disarm(void);
 ssize_t isol_hooks_show(char *buf);
 
 /* isol_quiesce.c */

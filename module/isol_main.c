@@ -313,6 +313,7 @@ static void __exit isol_exit(void)
 	synchronize_rcu_tasks();
 	misc_deregister(&isol_misc);
 	isol_sysfs_exit();
+	isol_hooks_disarm();
 	isol_hooks_exit();
 	/* Records freed through the workqueue are gone after this. */
 	destroy_workqueue(isol_wq);

@@ -12,7 +12,8 @@
  *       the module's break records are counted too.
  *   isol_bench micro [--rounds N]
  *       getppid(), page-fault and fork/exit loops on CPU 0 with the module
- *       not loaded, loaded, and loaded with a task isolated on CPU 2.
+ *       not loaded, loaded, loaded with its hooks lingering after a task
+ *       left, and loaded with a task isolated on CPU 2.
  *   isol_bench latency [--trials N]
  *       Time to enter isolation, and from a remote CPU's IPI to the
  *       isolated task's signal handler.
@@ -558,9 +559,9 @@ static int cmd_quiet(const struct quiet_cfg *cfg)
 
 /* ---- micro: what everyone else pays ---- */
 
-enum { ST_UNLOADED, ST_LOADED, ST_ISOLATED, NR_STATES };
+enum { ST_UNLOADED, ST_LOADED, ST_LINGER, ST_ISOLATED, NR_STATES };
 static const char *const state_names[NR_STATES] = {
-	"not_loaded", "loaded_idle", "loaded_isolated",
+	"not_loaded", "loaded_idle", "loaded_lingering", "loaded_isolated",
 };
 
 enum { B_GETPPID, B_FAULT, B_FORK, NR_BENCH };
@@ -577,18 +578,41 @@ static bool module_loaded(void)
 	return stat("/sys/module/" MODULE_NAME, &sb) == 0;
 }
 
-static void module_set(bool load)
+static void module_cmd(const char *cmd)
 {
-	char cmd[64];
 	int tries;
 
-	if (module_loaded() == load)
-		return;
-	snprintf(cmd, sizeof(cmd), "%s " MODULE_NAME, load ? "modprobe" : "rmmod");
 	/* The cleanup of a task that ended may hold the module a moment. */
 	for (tries = 0; system(cmd) && tries < 10; tries++)
 		usleep(500000);
 	CHECK(tries < 10, "%s failed", cmd);
+}
+
+static void module_set(bool load)
+{
+	if (module_loaded() != load)
+		module_cmd(load ? "modprobe " MODULE_NAME : "rmmod " MODULE_NAME);
+}
+
+/*
+ * A fresh load whose hooks, once armed, stay registered until unloaded:
+ * the states of the cost loops differ only in what they name.
+ */
+static void module_fresh(void)
+{
+	module_set(false);
+	module_cmd("modprobe " MODULE_NAME " hooks_linger_ms=3600000");
+}
+
+#define LINGER_PARAM	"/sys/module/" MODULE_NAME "/parameters/hooks_linger_ms"
+
+static void set_linger(const char *ms)
+{
+	int fd = open(LINGER_PARAM, O_WRONLY);
+
+	CHECK(fd >= 0 && write(fd, ms, strlen(ms)) == (ssize_t)strlen(ms),
+	      "write %s: %s", LINGER_PARAM, strerror(errno));
+	close(fd);
 }
 
 /* Run @n operations of bench @b; returns the time taken in ns. */
@@ -626,49 +650,57 @@ static uint64_t bench_run(int b, uint64_t n)
 }
 
 /*
- * A task spinning on CPU 2, isolated or not. It is there in every state:
- * under single-threaded emulation any busy vCPU takes host time from
- * CPU 0, so the states differ only in whether the task is isolated.
+ * A task on CPU 2 that sleeps: isolated (log-only isolation holds while it
+ * sleeps), or having armed and left (the hooks linger), or neither. No
+ * vCPU but CPU 0's is busy in any state: under single-threaded emulation
+ * a busy vCPU takes host time from CPU 0, and with -icount its
+ * instructions advance the clock CPU 0 reads.
  */
-static pid_t spinner_start(struct shared *s, bool isolated)
+static pid_t sleeper_start(struct shared *s, int state)
 {
 	pid_t pid;
+	int fd;
 
-	s->ready = s->release = 0;
+	s->ready = 0;
 	pid = fork();
 	CHECK(pid >= 0, "fork");
 	if (!pid) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		CHECK(isol_pin(2) == 0, "pin to CPU 2");
-		if (isolated)
-			arm(prepare(2), ISOL_MODE_LOG_ONLY, 0, 0);
+		if (state == ST_ISOLATED || state == ST_LINGER) {
+			fd = prepare(2);
+			arm(fd, ISOL_MODE_LOG_ONLY, 0, 0);
+			if (state == ST_LINGER)
+				CHECK(isol_disable(fd) == 0, "disable");
+		}
 		s->ready = 1;
-		spin_until(&s->release, 3600 * 1000);
-		_exit(0);
+		for (;;)
+			pause();
 	}
-	CHECK(spin_until(&s->ready, 10000), "spinner not ready");
+	CHECK(spin_until(&s->ready, 10000), "sleeper not ready");
 	return pid;
 }
 
-static void spinner_stop(struct shared *s, pid_t pid)
+static void sleeper_stop(pid_t pid)
 {
-	s->release = 1;
-	expect_exit_ok(pid, "spinner");
+	kill(pid, SIGKILL);
+	CHECK(waitpid(pid, NULL, 0) == pid, "sleeper");
 }
 
-static int cmd_micro(int rounds)
+/* @icount: how QEMU counts guest time, when it counts instructions. */
+static int cmd_micro(int rounds, const char *icount)
 {
 	uint64_t n[NR_BENCH], *ns, t;
 	struct shared *s = shared_new();
 	int r, k, st, b;
-	pid_t spinner;
+	pid_t sleeper;
 
 	CHECK(isol_pin(HOUSEKEEPING_CPU) == 0, "pin to CPU 0");
 	ns = calloc((size_t)rounds * NR_STATES * NR_BENCH, sizeof(*ns));
 	CHECK(ns, "out of memory");
 	/* Size each loop to about 0.3 s with the module not loaded. */
 	module_set(false);
-	spinner = spinner_start(s, false);
+	sleeper = sleeper_start(s, ST_UNLOADED);
 	for (b = 0; b < NR_BENCH; b++) {
 		uint64_t probe = b == B_FORK ? 20 : b == B_FAULT ? 2048 : 20000;
 
@@ -680,25 +712,30 @@ static int cmd_micro(int rounds)
 		if (n[b] < 10)
 			n[b] = 10;
 	}
-	spinner_stop(s, spinner);
+	sleeper_stop(sleeper);
 
 	/* Interleaved rounds, the order of states rotating every round. */
 	for (r = 0; r < rounds; r++) {
 		for (k = 0; k < NR_STATES; k++) {
 			st = (r + k) % NR_STATES;
-			module_set(st != ST_UNLOADED);
-			spinner = spinner_start(s, st == ST_ISOLATED);
+			if (st == ST_UNLOADED)
+				module_set(false);
+			else
+				module_fresh();
+			sleeper = sleeper_start(s, st);
 			usleep(100000);
 			for (b = 0; b < NR_BENCH; b++)
 				ns[(r * NR_STATES + st) * NR_BENCH + b] =
 					bench_run(b, n[b]);
-			spinner_stop(s, spinner);
+			sleeper_stop(sleeper);
 		}
 		diag("micro: round %d of %d done", r + 1, rounds);
 	}
 
 	j_open(NULL, '{');
 	j_u64("rounds", rounds);
+	if (icount)
+		j_str("icount", icount);
 	j_u64("cpu", HOUSEKEEPING_CPU);
 	j_u64("isolated_cpu", 2);
 	for (b = 0; b < NR_BENCH; b++) {
@@ -947,29 +984,39 @@ static void measure_plain_signal(uint64_t *out, int n)
 static int cmd_latency(int trials)
 {
 	uint64_t *enter = shared_alloc(trials * sizeof(uint64_t));
+	uint64_t *linger = shared_alloc(trials * sizeof(uint64_t));
 	uint64_t *warm = shared_alloc(trials * sizeof(uint64_t));
 	uint64_t *notify = calloc(trials, sizeof(uint64_t));
 	uint64_t *ipi = calloc(trials, sizeof(uint64_t));
 	uint64_t *sig = calloc(trials, sizeof(uint64_t));
 	/*
-	 * Alone, a task registers the hooks on entry and unregisters them
-	 * when isolation ends, which takes about a second of emulated time
-	 * per trial: a smaller sample of that case keeps the bench short.
+	 * A first arm registers the hooks, and with hooks_linger_ms=0 the
+	 * end of isolation removes them, about a second of emulated time per
+	 * trial: a smaller sample of that case keeps the bench short.
 	 */
 	int cold = trials / 10 > 20 ? trials / 10 : 20;
+	uint64_t *notify_linger = calloc(trials, sizeof(uint64_t));
+	uint64_t *ipi_linger = calloc(trials, sizeof(uint64_t));
+	uint64_t *sig_linger = calloc(trials, sizeof(uint64_t));
 	uint64_t *notify_armed = calloc(trials, sizeof(uint64_t));
 	uint64_t *ipi_armed = calloc(trials, sizeof(uint64_t));
 	uint64_t *sig_armed = calloc(trials, sizeof(uint64_t));
 	uint64_t *plain = calloc(trials, sizeof(uint64_t));
-	uint64_t eagain_cold, eagain_warm, wrong, wrong_armed;
+	uint64_t eagain_cold, eagain_linger, eagain_warm;
+	uint64_t wrong, wrong_linger, wrong_armed;
 
-	CHECK(notify && ipi && sig && notify_armed && ipi_armed && sig_armed &&
-	      plain, "out of memory");
+	CHECK(notify && ipi && sig && notify_linger && ipi_linger && sig_linger &&
+	      notify_armed && ipi_armed && sig_armed && plain, "out of memory");
 	CHECK(isol_pin(HOUSEKEEPING_CPU) == 0, "pin to CPU 0");
 	module_set(true);
+	set_linger("0");
 	measure_enter(enter, cold, false, &eagain_cold);
-	measure_enter(warm, trials, true, &eagain_warm);
 	measure_notify(notify, ipi, sig, cold, false, &wrong);
+	set_linger("2000");
+	measure_enter(linger, trials, false, &eagain_linger);
+	measure_notify(notify_linger, ipi_linger, sig_linger, trials, false,
+		       &wrong_linger);
+	measure_enter(warm, trials, true, &eagain_warm);
 	measure_notify(notify_armed, ipi_armed, sig_armed, trials, true,
 		       &wrong_armed);
 	measure_plain_signal(plain, trials);
@@ -978,12 +1025,18 @@ static int cmd_latency(int trials)
 	j_u64("trials", trials);
 	j_latency("enter", enter, cold);
 	j_u64("enter_eagain", eagain_cold);
+	j_latency("enter_lingering", linger, trials);
+	j_u64("enter_lingering_eagain", eagain_linger);
 	j_latency("enter_hooks_armed", warm, trials);
 	j_u64("enter_hooks_armed_eagain", eagain_warm);
 	j_latency("notify", notify, cold);
 	j_latency("notify_ipi_to_break", ipi, cold);
 	j_latency("notify_break_to_handler", sig, cold);
 	j_u64("notify_wrong_cause", wrong);
+	j_latency("notify_lingering", notify_linger, trials);
+	j_latency("notify_lingering_ipi_to_break", ipi_linger, trials);
+	j_latency("notify_lingering_break_to_handler", sig_linger, trials);
+	j_u64("notify_lingering_wrong_cause", wrong_linger);
 	j_latency("notify_hooks_armed", notify_armed, trials);
 	j_latency("notify_hooks_armed_ipi_to_break", ipi_armed, trials);
 	j_latency("notify_hooks_armed_break_to_handler", sig_armed, trials);
@@ -1014,7 +1067,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: isol_bench quiet --cpus LIST --mode none|log [--seconds S]\n"
 		"                        [--threshold-us T] [--dirty-mb M]\n"
-		"       isol_bench micro [--rounds N]\n"
+		"       isol_bench micro [--rounds N] [--icount QEMU_ICOUNT_OPTIONS]\n"
 		"       isol_bench latency [--trials N]\n");
 	return 2;
 }
@@ -1029,12 +1082,13 @@ int main(int argc, char **argv)
 		{ "dirty-mb", required_argument, NULL, 'd' },
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "trials", required_argument, NULL, 'n' },
+		{ "icount", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct quiet_cfg cfg = { .nr_cpus = 0, .duration_ns = 60000000000ULL,
 				 .threshold_ns = 10000, .dirty_bytes = 64 << 20 };
 	int o, rounds = 7, trials = 200;
-	const char *cmd;
+	const char *cmd, *icount = NULL;
 
 	if (argc < 2)
 		return usage();
@@ -1065,6 +1119,9 @@ int main(int argc, char **argv)
 		case 'n':
 			trials = atoi(optarg);
 			break;
+		case 'i':
+			icount = optarg;
+			break;
 		default:
 			return usage();
 		}
@@ -1076,7 +1133,7 @@ int main(int argc, char **argv)
 		return cmd_quiet(&cfg);
 	}
 	if (!strcmp(cmd, "micro") && rounds > 0)
-		return cmd_micro(rounds);
+		return cmd_micro(rounds, icount);
 	if (!strcmp(cmd, "latency") && trials > 0)
 		return cmd_latency(trials);
 	return usage();

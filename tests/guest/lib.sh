@@ -56,5 +56,16 @@ unload_module() {
 		rmmod task_isolation 2>/dev/null && return 0
 		sleep 0.5
 	done
-	rmmod task_isolation
+	rmmod task_isolation && return 0
+	# Who still holds it: open files of the device, or a pending cleanup.
+	echo "# task_isolation refcnt $(cat /sys/module/task_isolation/refcnt)"
+	for fd in /proc/[0-9]*/fd/*; do
+		case "$(readlink "$fd" 2>/dev/null)" in
+		*task_isolation*)
+			echo "# open: $fd ($(cut -d' ' -f2-3 "${fd%/fd/*}/stat" 2>/dev/null))"
+			sed 's/^/#   /' "${fd%/fd/*}/stack" 2>/dev/null
+			;;
+		esac
+	done
+	return 1
 }

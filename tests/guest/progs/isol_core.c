@@ -917,7 +917,7 @@ static void t_threads(int unused)
 	_exit(0);
 }
 
-/* Hooks are armed only while someone is isolated. */
+/* Hooks are armed only while someone is isolated, then linger a while. */
 static int count_hooks(const char *state)
 {
 	char line[256];
@@ -931,14 +931,17 @@ static int count_hooks(const char *state)
 	return n;
 }
 
-static void t_hooks(int unused)
+#define LINGER_PARAM "/sys/module/task_isolation/parameters/hooks_linger_ms"
+
+static int write_file(const char *path, const char *val);
+
+/* Isolate a child on CPU 2 and let it exit; returns the hooks it armed. */
+static int isolate_and_leave(void)
 {
 	struct shared *s = shared_new();
 	int status, armed, fd;
 	pid_t a;
 
-	(void)unused;
-	CHECK(count_hooks("armed") == 0, "hooks armed with nobody isolated");
 	a = fork_isolated(s, 2, ISOL_MODE_LOG_ONLY, 0, &fd);
 	if (!a) {
 		spin_until(&s->release, 5000);
@@ -947,9 +950,39 @@ static void t_hooks(int unused)
 	armed = count_hooks("armed");
 	s->release = 1;
 	waitpid(a, &status, 0);
+	CHECK(WIFEXITED(status) && !WEXITSTATUS(status), "isolated child 0x%x", status);
+	return armed;
+}
+
+static void t_hooks(int unused)
+{
+	FILE *f = fopen(LINGER_PARAM, "r");
+	long linger = -1;
+	int armed, i;
+
+	(void)unused;
+	CHECK(f && fscanf(f, "%ld", &linger) == 1, "read " LINGER_PARAM);
+	fclose(f);
+	CHECK(linger == 2000, "hooks_linger_ms defaults to %ld", linger);
+	CHECK(count_hooks("armed") == 0, "hooks armed with nobody isolated");
+	armed = isolate_and_leave();
 	CHECK(armed > 0 && count_hooks("missing ") + armed + count_hooks("ready") > 0,
 	      "%d hooks armed while isolated", armed);
-	CHECK(count_hooks("armed") == 0, "hooks still armed after the task left");
+	CHECK(count_hooks("armed") == 0 && count_hooks("lingering") == armed,
+	      "after the task left: %d armed, %d lingering", count_hooks("armed"),
+	      count_hooks("lingering"));
+	/* A new task arms the lingering hooks again without registering. */
+	CHECK(isolate_and_leave() == armed, "re-armed from lingering");
+	for (i = 0; i < 50 && count_hooks("lingering"); i++)
+		usleep(100000);
+	CHECK(count_hooks("lingering") == 0, "hooks still registered after %d ms", i * 100);
+	CHECK(i >= 10, "hooks removed after %d ms, linger is 2000", i * 100);
+
+	CHECK(write_file(LINGER_PARAM, "0") == 0, "set hooks_linger_ms");
+	armed = isolate_and_leave();
+	i = count_hooks("lingering") + count_hooks("armed");
+	CHECK(write_file(LINGER_PARAM, "2000") == 0, "restore hooks_linger_ms");
+	CHECK(armed > 0 && i == 0, "linger 0: %d hooks left registered", i);
 	_exit(0);
 }
 
@@ -1131,6 +1164,23 @@ static void t_no_interference(int unused)
 		arm(fd, ISOL_MODE_LOG_ONLY, 0, 0);
 		CHECK(isol_disable(fd) == 0, "disable");
 	}
+	/* The other ways to leave: exit, and a strict break's SIGKILL. */
+	for (i = 0; i < 2; i++) {
+		struct shared *n = shared_new();
+		int status, nfd;
+		pid_t b = fork_isolated(n, 3, i ? ISOL_MODE_STRICT : ISOL_MODE_LOG_ONLY,
+					i ? SIGKILL : 0, &nfd);
+
+		if (!b) {
+			if (i)
+				syscall(SYS_getppid);
+			_exit(0);
+		}
+		CHECK(waitpid(b, &status, 0) == b, "neighbour");
+		CHECK(i ? WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL :
+		      WIFEXITED(status) && !WEXITSTATUS(status),
+		      "neighbour %d: status 0x%x", i, status);
+	}
 	s->release = 1;
 	expect_exit_ok(a, "task on CPU 1");
 	_exit(0);
@@ -1254,7 +1304,7 @@ static const struct test tests[] = {
 	  t_not_quiet, 0, 0, 10 },
 	{ "threads", "threads of one process isolate one by one, each on its own CPU",
 	  t_threads, 0, 0, 20 },
-	{ "hooks", "hooks are armed only while a task is isolated",
+	{ "hooks", "hooks are armed while a task is isolated, linger 2 s (hooks_linger_ms), then go",
 	  t_hooks, 0, 0, 20 },
 	{ "cpu-offline", "the isolated CPU going offline ends isolation with its cause",
 	  t_cpu_offline, 0, 0, 30 },
@@ -1266,7 +1316,7 @@ static const struct test tests[] = {
 	  t_exception, 0, 0, 10 },
 	{ "segv-default", "strict: a fault without a handler dies of its own SIGSEGV, not SIGKILL",
 	  t_segv_default, 0, SIGSEGV, 10 },
-	{ "no-interference", "arming and disarming on CPU 3 leaves a task isolated on CPU 1 alone",
+	{ "no-interference", "arming, disarming, exiting and dying on CPU 3 leave a task isolated on CPU 1 alone",
 	  t_no_interference, 0, 0, 20 },
 	{ "device-irq", "log-only: a device interrupt routed to the CPU is a break",
 	  t_device_irq, 0, 0, 20 },

@@ -177,6 +177,8 @@ static void setup_schedule(void)
 			   MAP_ANONYMOUS | MAP_SHARED, -1, 0);
 	if (intruder_go == MAP_FAILED)
 		_exit(98);
+	/* Mapped in now: the go signal must not be a page fault break. */
+	*intruder_go = 0;
 	pin(0);
 	if (!fork()) {
 		time_t give_up = time(NULL) + 10;
