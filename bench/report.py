@@ -169,9 +169,7 @@ def print_micro(kern, out):
         return
     states = [st for st in MICRO_STATES if st[0] in m["getppid"]]
     out.append("Cost to everyone else: loops on CPU 0, median of %d interleaved "
-               "rounds%s, ratio to module not loaded" % (
-                   m["rounds"], ", guest clock = instructions (-icount)"
-                   if m.get("icount") else ""))
+               "rounds, ratio to module not loaded" % m["rounds"])
     out.append("  [lowest-highest of the same ratio taken round by round]:")
     out.append("  %-11s %12s" % ("loop", "not loaded") +
                "".join(" %22s" % label for _, label in states))
@@ -278,35 +276,24 @@ def main():
             "micro": "a task sleeps on CPU 2 in every state (isolated, "
                      "log-only, in loaded_isolated; armed and left in "
                      "loaded_lingering); no vCPU but CPU 0 is busy; each "
-                     "loaded state starts from a fresh module load; run in "
-                     "its own guest with QEMU -icount, so the guest clock "
-                     "counts instructions and the host's load cannot move it",
+                     "loaded state starts from a fresh module load",
         },
         "kernels": {},
     }
     trouble = []
     lines = []
-    merged = {}
     for path in args.results:
         kern = load_results(path)
         if "end-of-bench" not in kern:
             sys.exit("%s: bench did not finish" % path)
         del kern["end-of-bench"]
+        info = kern["info"]
         try:
             with open(path.replace(".results", ".trouble"),
                       encoding="utf-8") as f:
                 kern["kernel_trouble"] = f.read().splitlines()
         except FileNotFoundError:
             kern["kernel_trouble"] = []
-        # The -icount guest of the cost loops joins its kernel's main run.
-        prev = merged.get(kern["info"]["kernel"])
-        if prev:
-            prev["kernel_trouble"] += kern.pop("kernel_trouble")
-            prev.update({k: v for k, v in kern.items() if k != "info"})
-        else:
-            merged[kern["info"]["kernel"]] = kern
-    for kern in merged.values():
-        info = kern["info"]
         if kern["kernel_trouble"]:
             trouble.append("%s: %s" % (info["kernel"],
                                        kern["kernel_trouble"][0]))

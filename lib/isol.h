@@ -114,11 +114,23 @@ struct isol_config {
 	unsigned long long quiesce_timeout_ns; /* 0 means the default */
 	unsigned int retries;		/* tries while the CPU is not quiet
 					 * (EAGAIN); 0 means ISOL_ENTER_RETRIES */
-	unsigned int lock_memory;	/* mlockall(MCL_CURRENT | MCL_FUTURE)
-					 * first, so later page faults cannot
-					 * break isolation */
+	unsigned int skip_prevent;	/* ISOL_PREVENT_* steps not to take */
 	unsigned long long reserved[4];	/* zero */
 };
+
+/*
+ * What isol_enter() does first, unless cfg->skip_prevent names it, so that
+ * the thread cannot cause its own breaks later. A step that fails (mlock
+ * needs CAP_IPC_LOCK or RLIMIT_MEMLOCK) is not an error: the enable's
+ * noise bits (ISOL_NOISE_*) then say what is left open.
+ */
+#define ISOL_PREVENT_MLOCK	(1U << 0)	/* mlockall(MCL_CURRENT |
+						 * MCL_FUTURE): no page faults,
+						 * no page migration */
+#define ISOL_PREVENT_THP	(1U << 1)	/* prctl(PR_SET_THP_DISABLE),
+						 * the whole process: no
+						 * khugepaged collapse */
+#define ISOL_PREVENT_ALL	(ISOL_PREVENT_MLOCK | ISOL_PREVENT_THP)
 
 #define ISOL_ENTER_RETRIES	10
 
@@ -169,6 +181,13 @@ int isol_last_break(const struct isol_handle *h, struct isol_break *brk,
  */
 char *isol_enable_strerror(int err, const struct isol_enable *res, char *buf,
 			   unsigned long size);
+
+/*
+ * One ISOL_NOISE_* bit in words, e.g. "memory not locked: page faults, and
+ * page migration's TLB flush IPIs"; *@fix (when not NULL) gets what
+ * prevents it. NULL for an unknown bit.
+ */
+const char *isol_noise_str(unsigned int bit, const char **fix);
 
 /* Names of the ISOL_BUSY_* and ISOL_TICK_DEP_* bits, comma-separated. */
 char *isol_busy_str(unsigned int busy, char *buf, unsigned long size);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "isol.h"
@@ -139,10 +140,17 @@ ISOL_API struct isol_handle *isol_enter(const struct isol_config *cfg,
 			result->reason = ISOL_REASON_BAD_ARGS;
 		goto fail;
 	}
-	if (cfg->lock_memory && mlockall(MCL_CURRENT | MCL_FUTURE)) {
-		ret = -errno;
+	if (cfg->skip_prevent & ~ISOL_PREVENT_ALL) {
+		ret = -EINVAL;
+		if (result)
+			result->reason = ISOL_REASON_BAD_ARGS;
 		goto fail;
 	}
+	/* Best effort: the enable's noise bits report what is still open. */
+	if (!(cfg->skip_prevent & ISOL_PREVENT_MLOCK))
+		mlockall(MCL_CURRENT | MCL_FUTURE);
+	if (!(cfg->skip_prevent & ISOL_PREVENT_THP))
+		prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	if (cfg->cpu >= 0) {
 		ret = isol_pin(cfg->cpu);
 		if (ret) {
@@ -267,6 +275,43 @@ ISOL_API char *isol_busy_str(unsigned int busy, char *buf, unsigned long size)
 
 	return isol_bits_str(busy, names, sizeof(names) / sizeof(names[0]),
 			     buf, size);
+}
+
+ISOL_API const char *isol_noise_str(unsigned int bit, const char **fix)
+{
+	static const struct {
+		unsigned int bit;
+		const char *what, *fix;
+	} noise[] = {
+		{ ISOL_NOISE_UNLOCKED,
+		  "memory not locked: page faults, and compaction moving pages "
+		  "(TLB flush IPIs)",
+		  "mlockall(MCL_CURRENT | MCL_FUTURE) in the program before it "
+		  "isolates (libisol's isol_enter() does), and "
+		  "vm.compact_unevictable_allowed=0" },
+		{ ISOL_NOISE_THP,
+		  "transparent huge pages possible: khugepaged collapsing pages "
+		  "(TLB flush IPIs)",
+		  "prctl(PR_SET_THP_DISABLE) (isolctl run and isol_enter() do), "
+		  "or transparent_hugepage=never" },
+		{ ISOL_NOISE_THREADS,
+		  "other threads share the memory: their munmap() and mprotect() "
+		  "flush this CPU's TLB",
+		  "map and unmap in those threads before isolating, not while" },
+		{ ISOL_NOISE_RLIMIT_CPU,
+		  "a finite RLIMIT_CPU: the CPU-time limit needs the tick",
+		  "ulimit -t unlimited" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(noise) / sizeof(noise[0]); i++) {
+		if (noise[i].bit == bit) {
+			if (fix)
+				*fix = noise[i].fix;
+			return noise[i].what;
+		}
+	}
+	return NULL;
 }
 
 ISOL_API char *isol_tick_dep_str(unsigned int tick_dep, char *buf,

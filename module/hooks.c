@@ -497,9 +497,15 @@ static void isol_probe_exec(void *data, struct task_struct *p, pid_t old_pid,
 {
 	struct isol_task *t = isol_current_owner();
 
-	if (t && !(t->flags & ISOL_F_KEEP_ON_EXEC) &&
-	    isol_task_end(t, ISOL_END_EXEC))
-		irq_work_queue(&t->defer);
+	if (!t)
+		return;
+	if (!(t->flags & ISOL_F_KEEP_ON_EXEC)) {
+		if (isol_task_end(t, ISOL_END_EXEC))
+			irq_work_queue(&t->defer);
+		return;
+	}
+	/* The new program: what it starts with is what it will cause. */
+	WRITE_ONCE(t->noise, isol_predict_noise(false));
 }
 
 /* Affinity of @p being set, under its runqueue lock, on any CPU. */

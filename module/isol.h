@@ -87,6 +87,7 @@ struct isol_task {
 	int cpu;
 	u32 mode;
 	u32 flags;
+	u32 noise;			/* ISOL_NOISE_* predicted at enable */
 	int signal;
 	atomic_t state;			/* ISOL_STATE_* */
 	u32 end_cause;			/* enum isol_end; claimed once, by cmpxchg */
@@ -207,6 +208,8 @@ void isol_hooks_exit(void);
 int isol_hooks_get(void);
 void isol_hooks_put(void);
 void isol_hooks_disarm(void);
+
+u32 isol_predict_noise(bool may_sleep);
 ssize_t isol_hooks_show(char *buf);
 
 /* isol_quiesce.c */

@@ -28,4 +28,14 @@
 #define isol_vm_flags_clear(vma, flags)	((vma)->vm_flags &= ~(flags))
 #endif
 
+/*
+ * PR_SET_THP_DISABLE's mark: one flag in mm->flags, later a choice of two
+ * in the mm_flags bitmap (7.x); only "completely" keeps khugepaged away.
+ */
+#ifdef MMF_DISABLE_THP_COMPLETELY
+#define isol_mm_thp_disabled(mm) mm_flags_test(MMF_DISABLE_THP_COMPLETELY, mm)
+#else
+#define isol_mm_thp_disabled(mm) test_bit(MMF_DISABLE_THP, &(mm)->flags)
+#endif
+
 #endif /* _ISOL_COMPAT_H */

@@ -439,7 +439,7 @@ static int isol_check_request(struct isol_enable *req)
 	if (req->flags & ~ISOL_F_ALL)
 		return ISOL_REASON_BAD_ARGS;
 	if (req->cpu || req->reason || req->busy || req->tick_dep ||
-	    req->quiesce_ns || req->skipped || req->pad)
+	    req->quiesce_ns || req->skipped || req->noise)
 		return ISOL_REASON_BAD_ARGS;
 	if (req->quiesce_timeout_ns > ISOL_QUIESCE_TIMEOUT_MAX_NS)
 		return ISOL_REASON_BAD_ARGS;
@@ -484,6 +484,7 @@ static struct isol_task *isol_task_alloc(struct file *file,
 	get_task_comm(t->comm, current);
 	t->cpu = cpu;
 	t->mode = req->mode;
+	t->noise = req->noise;
 	t->flags = req->flags;
 	t->signal = req->signal ?: SIGKILL;
 	return t;
@@ -497,6 +498,7 @@ static void isol_rearm(struct isol_task *t, struct isol_enable *req)
 	t->flags = req->flags;
 	t->signal = req->signal ?: SIGKILL;
 	raw_spin_unlock_irq(&t->lock);
+	WRITE_ONCE(t->noise, req->noise);
 	isol_quiesce_again();
 }
 
@@ -677,6 +679,7 @@ long isol_enable(struct file *file, struct isol_enable *req)
 		return -EINVAL;
 	}
 
+	req->noise = isol_predict_noise(true);
 	t = isol_task_alloc(file, req, cpu);
 	if (!t) {
 		req->reason = ISOL_REASON_NO_MEMORY;
@@ -820,6 +823,7 @@ long isol_get_state(struct file *file, pid_t pid, struct isol_state *st)
 	st->flags = t->flags;
 	st->signal = t->signal;
 	st->cpu = t->cpu;
+	st->noise = READ_ONCE(t->noise);
 	if (st->state == ISOL_STATE_ENDED)
 		st->end_cause = t->end_cause;
 	raw_spin_lock_irq(&t->lock);

@@ -84,6 +84,21 @@ static void exit_words(const struct run_report *r, char *buf, size_t len)
 		snprintf(buf, len, "ended with wait status %#x", r->wstatus);
 }
 
+/*
+ * The ISOL_NOISE_* bits worth showing: THP cannot collapse anything when
+ * the system has it off.
+ */
+static unsigned int noise_shown(const struct run_report *r)
+{
+	unsigned int noise = r->st.noise;
+	char buf[128];
+
+	if (read_text("/sys/kernel/mm/transparent_hugepage/enabled", buf,
+		      sizeof(buf)) == 0 && strstr(buf, "[never]"))
+		noise &= ~ISOL_NOISE_THP;
+	return noise;
+}
+
 void report_text(const struct run_report *r, FILE *f)
 {
 	char a[64], b[64], how[96], desc[256], sig[32];
@@ -153,6 +168,17 @@ void report_text(const struct run_report *r, FILE *f)
 		break_describe(&r->st.last_break, r->st.last_func, desc, sizeof(desc));
 		fprintf(f, "  %-14s %s\n", r->st.end_cause == ISOL_END_BREAK ?
 			"first break" : "last break", desc);
+	}
+	if (noise_shown(r)) {
+		const char *what, *fix;
+		unsigned int bit;
+
+		fprintf(f, "  predicted noise, left open when the command started:\n");
+		for (bit = 1; bit; bit <<= 1) {
+			what = noise_shown(r) & bit ? isol_noise_str(bit, &fix) : NULL;
+			if (what)
+				fprintf(f, "    %s\n      fix: %s\n", what, fix);
+		}
 	}
 	if (self)
 		fprintf(f, "  note: the command's start-up (exec, page faults of the new "
@@ -242,6 +268,19 @@ void report_json(const struct run_report *r, FILE *f)
 		json_u64(&j, "self", self);
 		json_u64(&j, "stolen", stolen);
 		json_obj_end(&j);
+		json_arr_begin(&j, "predicted_noise");
+		for (unsigned int bit = 1; bit; bit <<= 1) {
+			const char *what, *fix;
+
+			what = noise_shown(r) & bit ? isol_noise_str(bit, &fix) : NULL;
+			if (!what)
+				continue;
+			json_obj_begin(&j, NULL);
+			json_str(&j, "what", what);
+			json_str(&j, "fix", fix);
+			json_obj_end(&j);
+		}
+		json_arr_end(&j);
 		json_arr_begin(&j, "causes");
 		for (c = 1; c < ISOL_NR_CAUSES; c++) {
 			if (!r->st.nr_by_cause[c])

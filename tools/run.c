@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -35,6 +36,7 @@ struct run_ctl {
 	const char *json_path;		/* NULL: no JSON; "-": stdout */
 	FILE *json;
 	bool fair_server_off;
+	bool allow_thp;			/* leave THP as the system has it */
 	bool quiet;			/* no text report */
 	char **cmd;
 	char path[PATH_MAX];		/* the command, resolved */
@@ -64,7 +66,10 @@ static void usage(void)
 	       "     --fair-server-off        turn the fair deadline server (6.8+) off on\n"
 	       "                              the CPU while the command runs: it restarts\n"
 	       "                              the tick about once a second (6.12 may warn;\n"
-	       "                              see isolctl(8))\n\n"
+	       "                              see isolctl(8))\n"
+	       "     --allow-thp              leave transparent huge pages on for the\n"
+	       "                              command (default: off for it, as khugepaged's\n"
+	       "                              collapses flush the isolated CPU's TLB)\n\n"
 	       "Output:\n"
 	       "     --json <file>            also write the report as JSON ('-': stdout)\n"
 	       " -q, --quiet                  no text report on stderr\n"
@@ -87,7 +92,8 @@ static int run_usage(const char *fmt, const char *arg)
 	return EXIT_RUN_FAILED;
 }
 
-enum { OPT_STRICT = 256, OPT_LOG_ONLY, OPT_QUIESCE, OPT_JSON, OPT_FS_OFF };
+enum { OPT_STRICT = 256, OPT_LOG_ONLY, OPT_QUIESCE, OPT_JSON, OPT_FS_OFF,
+	OPT_ALLOW_THP };
 
 static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 {
@@ -98,6 +104,7 @@ static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 		{ "signal", required_argument, NULL, 's' },
 		{ "quiesce-timeout", required_argument, NULL, OPT_QUIESCE },
 		{ "fair-server-off", no_argument, NULL, OPT_FS_OFF },
+		{ "allow-thp", no_argument, NULL, OPT_ALLOW_THP },
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -138,6 +145,9 @@ static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 			break;
 		case OPT_FS_OFF:
 			ctl->fair_server_off = true;
+			break;
+		case OPT_ALLOW_THP:
+			ctl->allow_thp = true;
 			break;
 		case OPT_JSON:
 			ctl->json_path = optarg;
@@ -406,6 +416,12 @@ static void child_run(const struct run_ctl *ctl, int fd, int cpu, int pipefd)
 	 * whose fair server (6.8+) would throttle and start ticking.
 	 */
 	mlockall(MCL_CURRENT);
+	/*
+	 * Kept across exec, unlike memory locks, which the command must take
+	 * itself (the report's predicted noise says so when it did not).
+	 */
+	if (!ctl->allow_thp)
+		prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	if (isol_pin(cpu)) {
 		e.stage = STAGE_PIN;
 		e.err = errno;

@@ -9,11 +9,9 @@
 #   isolbench.rounds=7        interleaved rounds of the microbenchmarks
 #   isolbench.trials=200      trials of each latency measurement
 #   isolbench.only=LIST       only these parts (quiet,scale,micro,latency)
-#   isolbench.icount=OPTS     QEMU runs this guest with -icount OPTS
 . /tests/lib.sh
 
 seconds=60 scale_seconds=30 threshold=10 rounds=7 trials=200 only=quiet,scale,micro,latency
-icount=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	isolbench.seconds=*) seconds=${arg#*=} ;;
@@ -22,7 +20,6 @@ for arg in $(cat /proc/cmdline); do
 	isolbench.rounds=*) rounds=${arg#*=} ;;
 	isolbench.trials=*) trials=${arg#*=} ;;
 	isolbench.only=*) only=${arg#*=} ;;
-	isolbench.icount=*) icount=${arg#*=} ;;
 	esac
 done
 # The module used by the load generator's load/unload step: a small
@@ -116,7 +113,7 @@ if want scale; then
 fi
 
 # 2. Cost to everyone else.
-want micro && run micro isol_bench micro --rounds "$rounds" ${icount:+--icount "$icount"}
+want micro && run micro isol_bench micro --rounds "$rounds"
 
 # 3. Latency of our own operations.
 want latency && run latency isol_bench latency --trials "$trials"

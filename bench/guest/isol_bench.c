@@ -653,8 +653,7 @@ static uint64_t bench_run(int b, uint64_t n)
  * A task on CPU 2 that sleeps: isolated (log-only isolation holds while it
  * sleeps), or having armed and left (the hooks linger), or neither. No
  * vCPU but CPU 0's is busy in any state: under single-threaded emulation
- * a busy vCPU takes host time from CPU 0, and with -icount its
- * instructions advance the clock CPU 0 reads.
+ * a busy vCPU takes host time from CPU 0 (tens of times slower loops).
  */
 static pid_t sleeper_start(struct shared *s, int state)
 {
@@ -687,8 +686,7 @@ static void sleeper_stop(pid_t pid)
 	CHECK(waitpid(pid, NULL, 0) == pid, "sleeper");
 }
 
-/* @icount: how QEMU counts guest time, when it counts instructions. */
-static int cmd_micro(int rounds, const char *icount)
+static int cmd_micro(int rounds)
 {
 	uint64_t n[NR_BENCH], *ns, t;
 	struct shared *s = shared_new();
@@ -734,8 +732,6 @@ static int cmd_micro(int rounds, const char *icount)
 
 	j_open(NULL, '{');
 	j_u64("rounds", rounds);
-	if (icount)
-		j_str("icount", icount);
 	j_u64("cpu", HOUSEKEEPING_CPU);
 	j_u64("isolated_cpu", 2);
 	for (b = 0; b < NR_BENCH; b++) {
@@ -1067,7 +1063,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: isol_bench quiet --cpus LIST --mode none|log [--seconds S]\n"
 		"                        [--threshold-us T] [--dirty-mb M]\n"
-		"       isol_bench micro [--rounds N] [--icount QEMU_ICOUNT_OPTIONS]\n"
+		"       isol_bench micro [--rounds N]\n"
 		"       isol_bench latency [--trials N]\n");
 	return 2;
 }
@@ -1082,13 +1078,12 @@ int main(int argc, char **argv)
 		{ "dirty-mb", required_argument, NULL, 'd' },
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "trials", required_argument, NULL, 'n' },
-		{ "icount", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct quiet_cfg cfg = { .nr_cpus = 0, .duration_ns = 60000000000ULL,
 				 .threshold_ns = 10000, .dirty_bytes = 64 << 20 };
 	int o, rounds = 7, trials = 200;
-	const char *cmd, *icount = NULL;
+	const char *cmd;
 
 	if (argc < 2)
 		return usage();
@@ -1119,9 +1114,6 @@ int main(int argc, char **argv)
 		case 'n':
 			trials = atoi(optarg);
 			break;
-		case 'i':
-			icount = optarg;
-			break;
 		default:
 			return usage();
 		}
@@ -1133,7 +1125,7 @@ int main(int argc, char **argv)
 		return cmd_quiet(&cfg);
 	}
 	if (!strcmp(cmd, "micro") && rounds > 0)
-		return cmd_micro(rounds, icount);
+		return cmd_micro(rounds);
 	if (!strcmp(cmd, "latency") && trials > 0)
 		return cmd_latency(trials);
 	return usage();

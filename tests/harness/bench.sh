@@ -12,7 +12,6 @@
 #   BENCH_TRIALS=200          latency trials
 #   BENCH_OUT=bench/results.json
 #   BENCH_ONLY=quiet,scale,micro,latency   parts to run (development)
-#   BENCH_ICOUNT=shift=4,sleep=off  QEMU -icount of the cost loops' guest
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -43,26 +42,22 @@ trap 'kill $sampler 2>/dev/null || true' EXIT
 # shellcheck disable=SC2086
 "$HARNESS_DIR/kernels.sh" $kernels
 
-# The cost loops compare ratios of a few percent: they run in a guest of
-# their own whose clock counts instructions (QEMU -icount, one TCG thread),
-# so that the host's load cannot move them. 2^4 ns per instruction; with
-# sleep=off an idle guest skips ahead to its next timer.
-ICOUNT=${BENCH_ICOUNT:-shift=4,sleep=off}
-
-# bench_guest SERIES ONLY [VM_ICOUNT]: boot one bench guest, check it
-# finished, add its results file to results[].
-bench_guest() {
-	local s=$1 parts=$2 release res console rc=0 t0
+results=()
+for s in $kernels; do
+	"$HARNESS_DIR/build-module.sh" "$s" >/dev/null
+	"$HARNESS_DIR/initramfs.sh" "$s" >/dev/null
 	release=$(kernel_release "$s")
+	note "bench on $release: 4 runs of ${seconds}s, one of ${scale_seconds}s, microbenchmarks, latency"
 	t0=$(date +%s)
+	rc=0
 	# The busy-loop runs, plus boot, microbenchmarks and latency trials
 	# (a strict-mode notification can take over a second on 6.1).
-	VM_ICOUNT=${3:-} VM_TIMEOUT=$(((seconds * 4 + scale_seconds) * 2 + trials * 6 + 300)) HUNG_TASK_SECS=120 \
-		VM_APPEND="isolbench.seconds=$seconds isolbench.scale_seconds=$scale_seconds isolbench.threshold_us=$threshold isolbench.rounds=$rounds isolbench.trials=$trials isolbench.only=$parts${3:+ isolbench.icount=$3}" \
+	VM_TIMEOUT=$(((seconds * 4 + scale_seconds) * 2 + trials * 6 + 300)) HUNG_TASK_SECS=120 \
+		VM_APPEND="isolbench.seconds=$seconds isolbench.scale_seconds=$scale_seconds isolbench.threshold_us=$threshold isolbench.rounds=$rounds isolbench.trials=$trials isolbench.only=$only" \
 		"$HARNESS_DIR/vm.sh" "$s" bench nohz || rc=$?
-	res=$LOGS/$release.bench${3:+.icount}.results
-	console=$LOGS/$release.bench${3:+.icount}.console.log
-	note "$release: guest ($parts${3:+, -icount $3}) ran $(($(date +%s) - t0))s"
+	res=$LOGS/$release.bench.results
+	console=$LOGS/$release.bench.console.log
+	note "$release: guest ran $(($(date +%s) - t0))s"
 	if ! grep -q '^result end-of-bench' "$res" 2>/dev/null; then
 		[ $rc -eq 124 ] && note "guest timed out"
 		note "bench did not finish on $release; last console lines ($console):"
@@ -70,23 +65,13 @@ bench_guest() {
 		exit 1
 	fi
 	# Reported with the figures, not fatal: the guest finished.
-	rm -f "${res%.results}.trouble"
+	rm -f "$LOGS/$release.bench.trouble"
 	if ! bad=$("$HARNESS_DIR/scan-log.sh" "$console" 2>&1); then
 		note "kernel trouble in $console:"
-		echo "$bad" | head -n 20 | tee "${res%.results}.trouble" |
+		echo "$bad" | head -n 20 | tee "$LOGS/$release.bench.trouble" |
 			sed 's/^/#   /'
 	fi
 	results+=("$res")
-}
-
-results=()
-rest=$(echo ",$only," | sed 's/,micro,/,/; s/^,//; s/,$//')
-for s in $kernels; do
-	"$HARNESS_DIR/build-module.sh" "$s" >/dev/null
-	"$HARNESS_DIR/initramfs.sh" "$s" >/dev/null
-	note "bench on $(kernel_release "$s"): $only"
-	[ -n "$rest" ] && bench_guest "$s" "$rest"
-	case ",$only," in *,micro,*) bench_guest "$s" micro "$ICOUNT" ;; esac
 done
 kill $sampler 2>/dev/null || true
 python3 "$TOP/bench/report.py" --out "$json" --host-load "$hostload" \

@@ -53,11 +53,8 @@ monitor=()
 # running a stale translation of kernel text that another vCPU patched
 # (ftrace and static keys patch x64_sys_call while it runs everywhere),
 # looping on an int3 that is no longer there. Seen on QEMU 7.2.
-# VM_ICOUNT=OPTS: QEMU's -icount (guest time counts instructions).
-icount=()
-[ -n "${VM_ICOUNT:-}" ] && icount=(-icount "$VM_ICOUNT")
 qemu=(qemu-system-x86_64 -M q35 -accel "${VM_ACCEL:-tcg,thread=single}"
-	"${icount[@]}" -cpu max -smp 4 -m 1024 -no-reboot
+	-cpu max -smp 4 -m 1024 -no-reboot
 	-display none -nodefaults
 	-kernel "$kroot/boot/vmlinuz-$release" -initrd "$initrd"
 	-append "$cmdline" "${monitor[@]}")
@@ -71,7 +68,7 @@ esac
 
 mkdir -p "$LOGS"
 tag=$release.$profile${selftest:+.selftest-$selftest}
-[ "$mode" = bench ] && tag=$release.bench${VM_ICOUNT:+.icount}
+[ "$mode" = bench ] && tag=$release.bench
 console=$LOGS/$tag.console.log
 results=$LOGS/$tag.results
 rm -f "$console" "$results"

@@ -114,6 +114,25 @@ enum isol_reason {
 #define ISOL_SKIP_TICK_TEST	(1U << 2)	/* no wait for the tick to stop */
 
 /*
+ * Predicted noise, in isol_enable.noise and isol_state.noise: what the task
+ * itself leaves open at enable (and, with ISOL_F_KEEP_ON_EXEC, again at
+ * exec) that will cause breaks later. Isolation is armed anyway; the bits
+ * say what to fix.
+ * UNLOCKED:   memory not all locked, now and for the future: page faults,
+ *             and compaction migrating pages (TLB flush IPIs). Fix:
+ *             mlockall(MCL_CURRENT | MCL_FUTURE).
+ * THP:        THP not disabled for the process: khugepaged may collapse
+ *             its pages (TLB flush IPIs). Fix: PR_SET_THP_DISABLE.
+ * THREADS:    other threads share the memory: their munmap() and
+ *             mprotect() flush this CPU's TLB.
+ * RLIMIT_CPU: a finite RLIMIT_CPU: the process CPU timer needs the tick.
+ */
+#define ISOL_NOISE_UNLOCKED	(1U << 0)
+#define ISOL_NOISE_THP		(1U << 1)
+#define ISOL_NOISE_THREADS	(1U << 2)
+#define ISOL_NOISE_RLIMIT_CPU	(1U << 3)
+
+/*
  * Tick dependencies, in isol_enable.tick_dep: the bits of the kernel's
  * enum tick_dep_bits, passed through.
  */
@@ -140,7 +159,7 @@ enum isol_reason {
  * @tick_dep:	out: ISOL_TICK_DEP_* bits seen while waiting
  * @quiesce_ns:	out: how long quiescing took
  * @skipped:	out: ISOL_SKIP_* bits, the quiescing steps left out
- * @pad:	zero
+ * @noise:	out: ISOL_NOISE_* bits, what will still cause breaks
  * @reserved:	zero
  */
 struct isol_enable {
@@ -155,7 +174,7 @@ struct isol_enable {
 	__u32 tick_dep;
 	__u64 quiesce_ns;
 	__u32 skipped;
-	__u32 pad;
+	__u32 noise;
 	__u64 reserved[3];
 };
 
@@ -250,6 +269,7 @@ enum isol_end {
  * @signal:	signal of the last enable (resolved: never 0)
  * @cpu:	CPU of the last enable, -1 when never isolated
  * @end_cause:	enum isol_end when state is ISOL_STATE_ENDED
+ * @noise:	ISOL_NOISE_* bits predicted at the last enable
  * @nr_breaks:	breaks since the last enable
  * @nr_by_cause: breaks since the last enable, indexed by enum isol_cause
  * @last_break:	the most recent break, cause ISOL_CAUSE_NONE when none
@@ -280,7 +300,7 @@ struct isol_state {
 	__s32 signal;
 	__s32 cpu;
 	__u32 end_cause;
-	__u32 pad;
+	__u32 noise;
 	__u64 nr_breaks;
 	__u64 nr_by_cause[ISOL_NR_CAUSES];
 	struct isol_break last_break;

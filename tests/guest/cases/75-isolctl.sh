@@ -74,6 +74,21 @@ if [ -n "$fs_before" ] && [ "$fs_before" != 0 ]; then
 		fair_server_policy
 fi
 
+# Predicted noise: exec leaves the command's memory unlocked (isol_spin
+# locks nothing), and run turned THP off for it; --allow-thp leaves it on
+# (shown unless the system has THP off altogether).
+check "run predicts unlocked memory, not THP: $(jq -c '[.predicted_noise[].what | .[0:20]]' /tmp/spin.json)" \
+	test "$(jq -c '[.predicted_noise[].what | split(":")[0]]' /tmp/spin.json)" = '["memory not locked"]'
+grep -q "predicted noise" /tmp/spin.err && grep -q "fix: mlockall" /tmp/spin.err
+check "run's text report shows the predicted noise with its fix" test $? = 0
+isolctl run -c 2 -q --allow-thp --json /tmp/thp.json -- true
+if grep -q '\[never\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null; then
+	skip_point "isolctl: run --allow-thp predicts THP noise (THP is off on this kernel)"
+else
+	check "run --allow-thp predicts THP noise" \
+		test "$(jq -c '[.predicted_noise[].what | split(":")[0]] | index("transparent huge pages possible")' /tmp/thp.json)" != null
+fi
+
 # -c takes a CPU list, as taskset does: the first free CPU of it is used.
 isolctl run -c 2-3 -q --json /tmp/list.json -- true
 rc=$?

@@ -24,7 +24,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -154,8 +156,8 @@ static void t_bad_args(int unused)
 	r.reserved[2] = 1;
 	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "reserved");
 	r = base_req(ISOL_MODE_STRICT, 0);
-	r.pad = 1;
-	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "padding");
+	r.noise = ISOL_NOISE_THP;
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "noise set");
 	r = base_req(ISOL_MODE_STRICT, 0);
 	r.busy = 1;
 	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "output field set");
@@ -596,7 +598,11 @@ static void t_exec(int keep)
 	_exit(30);
 }
 
-/* After exec: is this task still isolated? */
+/*
+ * After exec: is this task still isolated? "noise": isolated, and the
+ * noise predicted again for the new program (memory unlocked by exec, THP
+ * still off).
+ */
 static int exec_check(const char *expect)
 {
 	struct isol_state st;
@@ -604,6 +610,12 @@ static int exec_check(const char *expect)
 
 	if (fd < 0 || isol_get_state(fd, &st))
 		return 40;
+	if (!strcmp(expect, "noise")) {
+		if (st.state != ISOL_STATE_ISOLATED)
+			return 41;
+		isol_disable(fd);
+		return st.noise == ISOL_NOISE_UNLOCKED ? 0 : 43;
+	}
 	if (!strcmp(expect, "on")) {
 		if (st.state != ISOL_STATE_ISOLATED)
 			return 41;
@@ -611,6 +623,90 @@ static int exec_check(const char *expect)
 		return 0;
 	}
 	return st.state == ISOL_STATE_ISOLATED ? 42 : 0;
+}
+
+/* Enable on CPU 2, log-only, retrying while not quiet; the reply's noise. */
+static unsigned int noise_at_enable(int fd, unsigned int flags, bool may_fail)
+{
+	struct isol_opts o = { .mode = ISOL_MODE_LOG_ONLY, .flags = flags,
+			       .quiesce_timeout_ns = 2000000000ULL };
+	struct isol_enable res;
+	struct isol_state st;
+	int ret, tries = 0;
+
+	/* One short try when failing is allowed: the reply says it anyway. */
+	if (may_fail)
+		o.quiesce_timeout_ns = 100000000ULL;
+	do
+		ret = isol_enable(fd, &o, &res);
+	while (ret == -EAGAIN && !may_fail && ++tries < 5);
+	diag("noise: enable %d, noise 0x%x", ret, res.noise);
+	if (ret && may_fail)
+		return res.noise;
+	CHECK(ret == 0, "enable: %s", strerror(-ret));
+	st = state_of(fd);
+	CHECK(st.noise == res.noise, "state noise 0x%x, enable said 0x%x",
+	      st.noise, res.noise);
+	if (!(flags & ISOL_F_KEEP_ON_EXEC))
+		CHECK(isol_disable(fd) == 0, "disable");
+	return res.noise;
+}
+
+static void *sleeping_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* What the task leaves open is predicted at enable, and again at exec. */
+static void t_noise(int unused)
+{
+	struct rlimit cpu_limit = { 3600, RLIM_INFINITY };
+	unsigned int all = ISOL_NOISE_UNLOCKED | ISOL_NOISE_THP |
+			   ISOL_NOISE_THREADS | ISOL_NOISE_RLIMIT_CPU;
+	unsigned int noise;
+	pthread_t th;
+	pid_t child;
+	int fd;
+
+	(void)unused;
+	fd = prepare(2);
+	noise = noise_at_enable(fd, 0, false);
+	CHECK(noise == (ISOL_NOISE_UNLOCKED | ISOL_NOISE_THP),
+	      "MCL_CURRENT only, THP on: noise 0x%x", noise);
+	CHECK(mlockall(MCL_CURRENT | MCL_FUTURE) == 0, "mlockall");
+	CHECK(prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0, "PR_SET_THP_DISABLE");
+	noise = noise_at_enable(fd, 0, false);
+	CHECK(noise == 0, "locked, THP off: noise 0x%x", noise);
+
+	/*
+	 * In a child: the limit's CPU timer keeps the process's tick
+	 * dependency (EAGAIN is fine, the reply still has the noise) for a
+	 * while even after the limit is lifted.
+	 */
+	child = fork();
+	CHECK(child >= 0, "fork");
+	if (!child) {
+		CHECK(setrlimit(RLIMIT_CPU, &cpu_limit) == 0, "RLIMIT_CPU");
+		noise = noise_at_enable(fd, 0, true);
+		/* fork() does not pass memory locks on. */
+		CHECK(noise == (ISOL_NOISE_RLIMIT_CPU | ISOL_NOISE_UNLOCKED),
+		      "finite RLIMIT_CPU, forked: noise 0x%x", noise);
+		_exit(0);
+	}
+	expect_exit_ok(child, "RLIMIT_CPU child");
+
+	CHECK(pthread_create(&th, NULL, sleeping_thread, NULL) == 0, "thread");
+	noise = noise_at_enable(fd, 0, false);
+	CHECK(noise == ISOL_NOISE_THREADS, "a second thread: noise 0x%x", noise);
+	CHECK((noise & ~all) == 0, "unknown noise bits 0x%x", noise);
+
+	/* exec ends the thread and the memory locks; THP stays off. */
+	noise_at_enable(fd, ISOL_F_KEEP_ON_EXEC, false);
+	execl(self_path, self_path, "exec-check", "noise", (char *)NULL);
+	_exit(30);
 }
 
 static void t_exit(int unused)
@@ -1290,6 +1386,8 @@ static const struct test tests[] = {
 	  t_exec, false, 0, 10 },
 	{ "exec-keep", "exec keeps isolation with ISOL_F_KEEP_ON_EXEC",
 	  t_exec, true, 0, 10 },
+	{ "noise", "enable and GET_STATE predict noise: unlocked memory, THP, threads, RLIMIT_CPU; exec predicts again",
+	  t_noise, 0, 0, 20 },
 	{ "exit", "exit frees the CPU and the module's state",
 	  t_exit, 0, 0, 10 },
 	{ "ptrace", "ptrace PTRACE_SYSCALL: each entry stop has its exit stop, no hang",
