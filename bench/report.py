@@ -112,6 +112,8 @@ def ratio(b, a):
 
 
 def print_quiet(kern, out):
+    if not any(k.startswith("quiet.") for k in kern):
+        return
     seconds = kern["info"]["seconds"]
     thr = kern["info"]["threshold_us"]
     out.append("Kernel entries on isolated CPU 2, %d s busy loop "

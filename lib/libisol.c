@@ -146,11 +146,7 @@ ISOL_API struct isol_handle *isol_enter(const struct isol_config *cfg,
 			result->reason = ISOL_REASON_BAD_ARGS;
 		goto fail;
 	}
-	/* Best effort: the enable's noise bits report what is still open. */
-	if (!(cfg->skip_prevent & ISOL_PREVENT_MLOCK))
-		mlockall(MCL_CURRENT | MCL_FUTURE);
-	if (!(cfg->skip_prevent & ISOL_PREVENT_THP))
-		prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
+
 	if (cfg->cpu >= 0) {
 		ret = isol_pin(cfg->cpu);
 		if (ret) {
@@ -174,6 +170,14 @@ ISOL_API struct isol_handle *isol_enter(const struct isol_config *cfg,
 	if (h->status)
 		isol_status_read(h->status, &snap);
 
+	/*
+	 * Once the device is there; best effort: the enable's noise bits say
+	 * what is still open.
+	 */
+	if (!(cfg->skip_prevent & ISOL_PREVENT_MLOCK))
+		mlockall(MCL_CURRENT | MCL_FUTURE);
+	if (!(cfg->skip_prevent & ISOL_PREVENT_THP))
+		prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	opts = (struct isol_opts){
 		.mode = cfg->mode,
 		.flags = cfg->flags,

@@ -17,7 +17,8 @@
 #include "isolctl.h"
 #include "json.h"
 
-#define PF_KTHREAD	0x00200000	/* include/linux/sched.h */
+#define PF_KTHREAD		0x00200000	/* include/linux/sched.h */
+#define PF_NO_SETAFFINITY	0x04000000
 
 struct checker {
 	const struct cpu_info *ci;
@@ -50,6 +51,26 @@ static void set(char *dst, size_t len, const char *fmt, ...)
 
 #define DETAIL(r, ...)	set((r)->detail, sizeof((r)->detail), __VA_ARGS__)
 #define FIX(r, ...)	set((r)->fix, sizeof((r)->fix), __VA_ARGS__)
+
+/*
+ * A fix that a shell command applies now: @note (may be NULL) follows it
+ * in the text. The command must succeed on every object it names: a guest
+ * test runs each one and expects check to pass afterwards.
+ */
+static void fix_run(struct check_row *r, const char *note, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void fix_run(struct check_row *r, const char *note, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->fix_cmd, sizeof(r->fix_cmd), fmt, ap);
+	va_end(ap);
+	if (note)
+		FIX(r, "%s (%s)", r->fix_cmd, note);
+	else
+		FIX(r, "%s", r->fix_cmd);
+}
 
 /* The value of the last NAME= on the kernel command line; NULL if none. */
 static const char *cmdline_param(const struct checker *k, const char *name,
@@ -254,13 +275,29 @@ static void check_rcu_nocbs(struct checker *k, struct check_row *r)
 	FIX(r, "boot with rcu_nocbs=%s, as nohz_full", k->nohz);
 }
 
+enum irq_kind { IRQ_MOVABLE, IRQ_NO_HANDLER, IRQ_FIXED };
+
+/* What /sys/kernel/irq/N/actions says of IRQ @irq (movable when unknown). */
+static enum irq_kind irq_actions(const char *irq, char *buf, size_t len)
+{
+	char p[PATH_MAX];
+
+	if (read_text(sys_path(p, sizeof(p), "/kernel/irq/%s/actions", irq),
+		      buf, len) < 0)
+		return IRQ_MOVABLE;
+	if (!buf[0])
+		return IRQ_NO_HANDLER;
+	return strcmp(buf, "timer") ? IRQ_MOVABLE : IRQ_FIXED;
+}
+
 static void check_irqs(struct checker *k, struct check_row *r)
 {
 	char dir[PATH_MAX], p[PATH_MAX + 300], list[1024] = "", all[4096] = "";
+	char actions[256], unmovable[128];
 	struct cpuset aff, hit;
 	struct dirent *d, **ents;
 	size_t off = 0, aoff = 0;
-	int n = 0, nr, i;
+	int n = 0, fixed = 0, nr, i;
 
 	row(r, "irq_affinity", CHECK_PASS,
 	    "an interrupt delivered to an isolated CPU is a break");
@@ -283,6 +320,21 @@ static void check_irqs(struct checker *k, struct check_row *r)
 		cpuset_and(&hit, &aff, &k->ci->nohz_full);
 		if (cpuset_empty(&hit))
 			continue;
+		/*
+		 * No handler: nothing is delivered (x86's IRQ 2 without a
+		 * legacy PIC). "timer": x86's IRQ 0, requested with
+		 * IRQF_NOBALANCING, whose affinity cannot be set; it is
+		 * silent once the local APIC timers run.
+		 */
+		switch (irq_actions(d->d_name, actions, sizeof(actions))) {
+		case IRQ_NO_HANDLER:
+			continue;
+		case IRQ_FIXED:
+			fixed++;
+			continue;
+		case IRQ_MOVABLE:
+			break;
+		}
 		n++;
 		list_append(list, sizeof(list), &off, 16, "%s%s", off ? "," : "",
 			    d->d_name);
@@ -291,14 +343,18 @@ static void check_irqs(struct checker *k, struct check_row *r)
 	for (i = 0; i < nr; i++)
 		free(ents[i]);
 	free(ents);
+	snprintf(unmovable, sizeof(unmovable),
+		 fixed ? "; %d more cannot be moved (the legacy timer IRQ, silent "
+		 "once the local APIC timers run)" : "", fixed);
 	if (!n) {
-		DETAIL(r, "no IRQ may go to nohz_full=%s", k->nohz);
+		DETAIL(r, "no IRQ may go to nohz_full=%s%s", k->nohz, unmovable);
 		return;
 	}
 	r->status = CHECK_WARN;
-	DETAIL(r, "%d IRQs may go to isolated CPUs %s: %s", n, k->nohz, list);
-	FIX(r, "for i in%s; do echo %s > /proc/irq/$i/smp_affinity_list; done; "
-	    "echo %s > /proc/irq/default_smp_affinity", all, k->hk, k->hkmask);
+	DETAIL(r, "%d IRQs may go to isolated CPUs %s: %s%s", n, k->nohz, list,
+	       unmovable);
+	fix_run(r, NULL, "for i in%s; do echo %s > /proc/irq/$i/smp_affinity_list; "
+		"done; echo %s > /proc/irq/default_smp_affinity", all, k->hk, k->hkmask);
 }
 
 static void check_workqueue(struct checker *k, struct check_row *r)
@@ -329,14 +385,15 @@ static void check_workqueue(struct checker *k, struct check_row *r)
 	r->status = CHECK_WARN;
 	DETAIL(r, "unbound workqueues may run on isolated cpus %s (cpumask %s)",
 	       cpulist_format(&hit, list, sizeof(list)), buf);
-	FIX(r, "echo %s > /sys/devices/virtual/workqueue/cpumask", k->hkmask);
+	fix_run(r, NULL, "echo %s > /sys/devices/virtual/workqueue/cpumask", k->hkmask);
 }
 
 static void check_kthreads(struct checker *k, struct check_row *r)
 {
 	char dir[PATH_MAX], p[PATH_MAX + 300], buf[1024], comm[64];
-	char names[400] = "", pids[400] = "";
+	char names[400] = "", pids[400] = "", fixed[200];
 	size_t noff = 0, poff = 0;
+	int pinned = 0;
 	struct cpuset aff, hit;
 	unsigned long flags;
 	struct dirent *d, **ents;
@@ -379,6 +436,11 @@ static void check_kthreads(struct checker *k, struct check_row *r)
 		cpuset_and(&hit, &aff, &k->ci->nohz_full);
 		if (cpuset_empty(&hit) || cpuset_count(&aff) == 1)
 			continue;
+		/* Rescuers and per-CPU threads: the kernel places them. */
+		if (flags & PF_NO_SETAFFINITY) {
+			pinned++;
+			continue;
+		}
 		snprintf(p, sizeof(p), "%s/%s/comm", dir, d->d_name);
 		if (read_text(p, comm, sizeof(comm)) < 0)
 			continue;
@@ -390,14 +452,20 @@ static void check_kthreads(struct checker *k, struct check_row *r)
 	for (i = 0; i < nr; i++)
 		free(ents[i]);
 	free(ents);
+	snprintf(fixed, sizeof(fixed),
+		 pinned ? "; %d more the kernel places itself (PF_NO_SETAFFINITY: "
+		 "workqueue rescuers, per-CPU threads; their work follows the "
+		 "workqueue cpumask)" : "", pinned);
 	if (!n) {
-		DETAIL(r, "no unbound kernel thread may run on nohz_full=%s", k->nohz);
+		DETAIL(r, "no movable kernel thread may run on nohz_full=%s%s",
+		       k->nohz, fixed);
 		return;
 	}
 	r->status = CHECK_WARN;
-	DETAIL(r, "%d unbound kernel threads may run on isolated CPUs: %s", n, names);
-	FIX(r, "for p in%s; do taskset -pc %s $p; done (isolcpus=domain keeps new "
-	    "ones off)", pids, k->hk);
+	DETAIL(r, "%d unbound kernel threads may run on isolated CPUs: %s%s", n,
+	       names, fixed);
+	fix_run(r, "isolcpus=domain keeps new ones off",
+		"for p in%s; do taskset -pc %s $p; done", pids, k->hk);
 }
 
 /* A sysctl whose value @ok accepts; @want is the value the fix sets. */
@@ -418,7 +486,7 @@ static void check_sysctl(struct check_row *r, const char *id, const char *file,
 	if (ok(v))
 		return;
 	r->status = CHECK_WARN;
-	FIX(r, "sysctl -w %s=%s (and in /etc/sysctl.d/ to keep it)", name, want);
+	fix_run(r, "and in /etc/sysctl.d/ to keep it", "sysctl -w %s=%s", name, want);
 }
 
 static bool is_one(uint64_t v)
@@ -429,6 +497,11 @@ static bool is_one(uint64_t v)
 static bool at_least_10(uint64_t v)
 {
 	return v >= 10;
+}
+
+static bool is_zero(uint64_t v)
+{
+	return v == 0;
 }
 
 static void check_thp(struct checker *k, struct check_row *r)
@@ -449,8 +522,8 @@ static void check_thp(struct checker *k, struct check_row *r)
 	if (!strstr(buf, "[always]"))
 		return;
 	r->status = CHECK_WARN;
-	FIX(r, "echo madvise > /sys/kernel/mm/transparent_hugepage/enabled "
-	    "(or transparent_hugepage=madvise on the command line)");
+	fix_run(r, "or transparent_hugepage=madvise on the command line",
+		"echo madvise > /sys/kernel/mm/transparent_hugepage/enabled");
 }
 
 static void check_rt_throttling(struct checker *k, struct check_row *r)
@@ -471,7 +544,7 @@ static void check_rt_throttling(struct checker *k, struct check_row *r)
 	if (!strcmp(buf, "-1"))
 		return;
 	r->status = CHECK_WARN;
-	FIX(r, "sysctl -w kernel.sched_rt_runtime_us=-1");
+	fix_run(r, NULL, "sysctl -w kernel.sched_rt_runtime_us=-1");
 }
 
 static void check_smt(struct checker *k, struct check_row *r)
@@ -545,7 +618,7 @@ static void check_fair_server(struct checker *k, struct check_row *r)
 		r->status = CHECK_WARN;
 		DETAIL(r, "kernel %s: cannot see the fair server, debugfs is not mounted",
 		       rel);
-		FIX(r, "mount -t debugfs none /sys/kernel/debug");
+		fix_run(r, NULL, "mount -t debugfs none /sys/kernel/debug");
 		return;
 	}
 	for_each_cpu(c, &k->ci->nohz_full) {
@@ -565,8 +638,8 @@ static void check_fair_server(struct checker *k, struct check_row *r)
 	       "--fair-server-off turns it off on its CPU while the command runs)",
 	       on);
 	/* Written on its own CPU: see fair_server_write() in run.c. */
-	FIX(r, "for c in%s; do taskset -c $c sh -c \"echo 0 > "
-	    "/sys/kernel/debug/sched/fair_server/cpu$c/runtime\"; done", words);
+	fix_run(r, NULL, "for c in%s; do taskset -c $c sh -c \"echo 0 > "
+		"/sys/kernel/debug/sched/fair_server/cpu$c/runtime\"; done", words);
 }
 
 static void check_clocksource(struct checker *k, struct check_row *r)
@@ -610,7 +683,7 @@ int checks_run(const struct cpu_info *ci, struct check_row *rows, int max)
 	char p[PATH_MAX];
 	int n = 0;
 
-	if (max < 14)
+	if (max < 15)
 		return 0;
 	read_text(proc_path(p, sizeof(p), "/cmdline"), k.cmdline, sizeof(k.cmdline));
 	snprintf(k.nohz, sizeof(k.nohz), "%s", ci->nohz_full_str);
@@ -632,6 +705,11 @@ int checks_run(const struct cpu_info *ci, struct check_row *rows, int max)
 		     "vm.stat_interval", at_least_10, "10",
 		     "vmstat_update runs on each CPU with dirty counters every "
 		     "stat_interval seconds");
+	check_sysctl(&rows[n++], "compact_unevictable", "vm/compact_unevictable_allowed",
+		     "vm.compact_unevictable_allowed", is_zero, "0",
+		     "compaction migrates mlocked pages too, and each move flushes "
+		     "the TLB of every CPU running the program: an IPI to the "
+		     "isolated one");
 	check_thp(&k, &rows[n++]);
 	check_rt_throttling(&k, &rows[n++]);
 	check_smt(&k, &rows[n++]);
@@ -692,6 +770,8 @@ int cmd_check(int argc, char **argv)
 			json_str(&j, "detail", rows[i].detail);
 			json_str(&j, "why", rows[i].why);
 			json_str(&j, "fix", rows[i].fix[0] ? rows[i].fix : NULL);
+			json_str(&j, "fix_command",
+				 rows[i].fix_cmd[0] ? rows[i].fix_cmd : NULL);
 			json_obj_end(&j);
 		}
 		json_arr_end(&j);

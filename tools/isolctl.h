@@ -142,6 +142,7 @@ struct check_row {
 	char detail[512];
 	const char *why;
 	char fix[512];
+	char fix_cmd[512];		/* applies the fix now; "" if it needs a reboot */
 };
 
 /* Run every check into @rows (at most @max); returns the number of rows. */

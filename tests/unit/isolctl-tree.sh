@@ -22,12 +22,17 @@ put $sys/kernel/debug/sched/fair_server/cpu2/runtime 50000000
 put $sys/kernel/debug/sched/fair_server/cpu3/runtime 0
 put $sys/devices/system/clocksource/clocksource0/current_clocksource tsc
 put $proc/cmdline "BOOT_IMAGE=/vmlinuz nohz_full=2-3 isolcpus=domain,managed_irq,2-3 rcu_nocbs=2 quiet"
-put $proc/irq/0/smp_affinity_list 0
+put $proc/irq/0/smp_affinity_list 0-7
+put $sys/kernel/irq/0/actions timer
+put $proc/irq/2/smp_affinity_list 0-7
+put $sys/kernel/irq/2/actions ""
+put $sys/kernel/irq/1/actions i8042
 put $proc/irq/1/smp_affinity_list 0-7
 put $proc/irq/9/smp_affinity_list 0-1
 put $proc/irq/24/smp_affinity_list 3
 put $proc/sys/kernel/timer_migration 0
 put $proc/sys/vm/stat_interval 1
+put $proc/sys/vm/compact_unevictable_allowed 1
 put $proc/sys/kernel/sched_rt_runtime_us -1
 put $proc/sys/kernel/osrelease 6.12.9-amd64
 # kthreadd: unbound kthread allowed everywhere; ksoftirqd/2: bound; a user process.
@@ -37,25 +42,31 @@ put $proc/2/comm kthreadd
 put $proc/20/stat "20 (ksoftirqd/2) S 2 0 0 0 -1 69238848 0 0 0 0"
 put $proc/20/status "$(printf 'Name:\tksoftirqd/2\nCpus_allowed_list:\t2\n')"
 put $proc/20/comm ksoftirqd/2
+# A workqueue rescuer: unbound, but PF_NO_SETAFFINITY (taskset fails on it).
+put $proc/21/stat "21 (kworker/R-rcu_g) I 2 0 0 0 -1 69238880 0 0 0 0"
+put $proc/21/status "$(printf 'Name:\tkworker/R-rcu_g\nCpus_allowed_list:\t0-7\n')"
+put $proc/21/comm kworker/R-rcu_g
 put $proc/300/stat "300 (my (odd) app) S 1 300 300 0 -1 4194560 0 0 0 0"
 put $proc/300/status "$(printf 'Name:\tapp\nCpus_allowed_list:\t0-7\n')"
 put $proc/300/comm "my (odd) app"
 
-expect 3 "14 checks: 4 pass, 10 warn, 0 fail, 0 skip" check
+expect 3 "15 checks: 4 pass, 11 warn, 0 fail, 0 skip" check
 want() {
 	grep -qF -- "$1" <<<"$out" || fail "check: no line '$1' in: $out"
 }
-want "irq_affinity          warn   2 IRQs may go to isolated CPUs 2-3: "
+want "irq_affinity          warn   2 IRQs may go to isolated CPUs 2-3: 1,24; 1 more cannot be moved (the legacy timer IRQ, silent once the local APIC timers run)"
 want "fix: for i in 1 24; do echo 0-1,4-7 > /proc/irq/\$i/smp_affinity_list; done; echo f3 > /proc/irq/default_smp_affinity"
 want "rcu_nocbs             warn   rcu_nocbs=2 does not cover nohz_full cpus 3"
 want "fix: boot with rcu_nocbs=2-3, as nohz_full"
 want "workqueue_cpumask     warn   unbound workqueues may run on isolated cpus 2-3 (cpumask ff)"
 want "fix: echo f3 > /sys/devices/virtual/workqueue/cpumask"
-want "kthreads              warn   1 unbound kernel threads may run on isolated CPUs: kthreadd[2]"
+want "kthreads              warn   1 unbound kernel threads may run on isolated CPUs: kthreadd[2]; 1 more the kernel places itself (PF_NO_SETAFFINITY"
 want "fix: for p in 2; do taskset -pc 0-1,4-7 \$p; done"
 want "timer_migration       warn   kernel.timer_migration = 0"
 want "fix: sysctl -w kernel.timer_migration=1"
 want "vm_stat_interval      warn   vm.stat_interval = 1"
+want "compact_unevictable   warn   vm.compact_unevictable_allowed = 1"
+want "fix: sysctl -w vm.compact_unevictable_allowed=0 (and in /etc/sysctl.d/ to keep it)"
 want "thp                   warn   transparent_hugepage/enabled: [always] madvise never"
 want "rt_throttling         pass   kernel.sched_rt_runtime_us = -1"
 want "smt_siblings          warn   not isolated: cpu 6 (sibling of cpu 2), cpu 7 (sibling of cpu 3)"
@@ -69,13 +80,20 @@ ok "check: each problem of the fabricated host found, with its exact fix"
 run check --json
 [ $rc = 3 ] || fail "check --json exit $rc"
 jq -e . <<<"$out" >/dev/null || fail "check --json does not parse: $out"
-[ "$(jq -c '[.summary, .exit_code, (.checks | length)]' <<<"$out")" = '[{"pass":4,"warn":10,"fail":0,"skip":0},3,14]' ] ||
+[ "$(jq -c '[.summary, .exit_code, (.checks | length)]' <<<"$out")" = '[{"pass":4,"warn":11,"fail":0,"skip":0},3,15]' ] ||
 	fail "check --json summary: $(jq -c .summary <<<"$out")"
 [ "$(jq -r '.checks[] | select(.id == "irq_affinity") | .fix' <<<"$out")" = \
 	'for i in 1 24; do echo 0-1,4-7 > /proc/irq/$i/smp_affinity_list; done; echo f3 > /proc/irq/default_smp_affinity' ] ||
 	fail "check --json irq fix"
 [ "$(jq -c '[.checks[] | select(.status == "pass") | .fix]' <<<"$out")" = '[null,null,null,null]' ] ||
 	fail "passing rows have a fix"
+[ "$(jq -r '.checks[] | select(.id == "kthreads") | .fix_command' <<<"$out")" = \
+	'for p in 2; do taskset -pc 0-1,4-7 $p; done' ] ||
+	fail "check --json kthreads fix_command"
+# Run-time fixes have a command; those needing a reboot or new hardware do not.
+[ "$(jq -c '[.checks[] | select(.status == "warn") | select(.fix_command == null) | .id]' <<<"$out")" = \
+	'["rcu_nocbs","smt_siblings","clocksource_watchdog"]' ] ||
+	fail "check --json: rows without a fix_command: $(jq -c '[.checks[] | select(.fix_command == null) | .id]' <<<"$out")"
 ok "check --json parses and agrees with the text"
 
 # Fix everything: all pass.
@@ -86,11 +104,12 @@ put $sys/devices/virtual/workqueue/cpumask f3
 put $proc/2/status "$(printf 'Name:\tkthreadd\nCpus_allowed_list:\t0-1,4-7\n')"
 put $proc/sys/kernel/timer_migration 1
 put $proc/sys/vm/stat_interval 10
+put $proc/sys/vm/compact_unevictable_allowed 0
 put $sys/kernel/mm/transparent_hugepage/enabled "always [madvise] never"
 put $sys/devices/system/cpu/cpu2/topology/thread_siblings_list 2
 put $sys/devices/system/cpu/cpu3/topology/thread_siblings_list 3
 put $sys/kernel/debug/sched/fair_server/cpu2/runtime 0
-expect 0 "14 checks: 14 pass, 0 warn, 0 fail, 0 skip" check
+expect 0 "15 checks: 15 pass, 0 warn, 0 fail, 0 skip" check
 ok "check: a well set-up host passes, exit 0"
 
 # isolcpus= on the command line that the kernel did not apply (7.x with
@@ -157,7 +176,7 @@ grep -qE "^2    nohz_full,isolated       isolated  1234 \(my app\)        [0-9.]
 want "3    nohz_full,isolated       ended     -                    -             1 (syscall 1)"
 want "0    housekeeping             -         -                    -             -"
 want "warning: hook native_send_call_func_ipi for 'IPI sender' is missing on this kernel"
-want "warning: irq_affinity: 1 IRQs may go to isolated CPUs 2-3: 24 (see 'isolctl check')"
+want "warning: irq_affinity: 1 IRQs may go to isolated CPUs 2-3: 24; 1 more cannot be moved (the legacy timer IRQ, silent once the local APIC timers run) (see 'isolctl check')"
 want "warning: fair_server: fair server on for nohz_full cpus 3"
 ok "status text: module, hooks, per-CPU rows, warnings"
 

@@ -10,7 +10,8 @@ bad=$(nm -g --defined-only lib/libisol.a | awk 'NF == 3 { print $3 }' | grep -v 
 [ -z "$bad" ] || fail "libisol.a defines globals outside isol_: $bad"
 for sym in isol_enter isol_exit isol_handle_fd isol_handle_status isol_last_break \
 	isol_enable_strerror isol_busy_str isol_tick_dep_str isol_open isol_enable \
-	isol_disable isol_get_state isol_get_state_of isol_monitor_read isol_status_map; do
+	isol_disable isol_get_state isol_get_state_of isol_monitor_read isol_status_map \
+	isol_noise_str; do
 	nm -D --defined-only lib/libisol.so | grep -q " T $sym\$" || fail "libisol.so lacks $sym"
 done
 ok "libisol.so and libisol.a: every exported symbol is isol_*"
@@ -122,8 +123,19 @@ int main(void)
 		cfg.reserved[1] = 1;
 		CHECK(!isol_enter(&cfg, &res) && errno == EINVAL &&
 		      res.reason == ISOL_REASON_BAD_ARGS, "isol_enter with reserved bits");
-		printf("ok - isol_enter fails cleanly: ENOENT without the device, EINVAL on reserved\n");
+		cfg.reserved[1] = 0;
+		cfg.skip_prevent = ISOL_PREVENT_ALL + 1;
+		CHECK(!isol_enter(&cfg, &res) && errno == EINVAL &&
+		      res.reason == ISOL_REASON_BAD_ARGS, "isol_enter with unknown skip_prevent bits");
+		printf("ok - isol_enter fails cleanly: ENOENT without the device, EINVAL on reserved and unknown bits\n");
 	}
+	for (i = 0; i < 4; i++) {
+		const char *fix = NULL;
+
+		CHECK(isol_noise_str(1U << i, &fix) && fix && *fix, "noise bit %d has no words", i);
+	}
+	CHECK(!isol_noise_str(1U << 4, NULL) && !isol_noise_str(0, NULL), "unknown noise bits");
+	printf("ok - every noise bit has words and a fix\n");
 	return failed;
 }
 EOF

@@ -709,6 +709,24 @@ static void t_noise(int unused)
 	_exit(30);
 }
 
+/* isol_enter() prevents what it can: no noise left for a lone thread. */
+static void t_enter_prevents(int skip)
+{
+	struct isol_config cfg = { .cpu = 2, .mode = ISOL_MODE_LOG_ONLY,
+				   .skip_prevent = skip ? ISOL_PREVENT_ALL : 0 };
+	unsigned int want = skip ? ISOL_NOISE_UNLOCKED | ISOL_NOISE_THP : 0;
+	struct isol_enable res;
+	struct isol_state st;
+	struct isol_handle *h;
+
+	h = isol_enter(&cfg, &res);
+	CHECK(h, "isol_enter: %s", strerror(errno));
+	CHECK(res.noise == want, "noise 0x%x, expected 0x%x", res.noise, want);
+	CHECK(isol_exit(h, &st) == 0 && st.end_cause == ISOL_END_DISABLED,
+	      "isol_exit: end %s", isol_end_str(st.end_cause));
+	_exit(0);
+}
+
 static void t_exit(int unused)
 {
 	(void)unused;
@@ -1388,6 +1406,10 @@ static const struct test tests[] = {
 	  t_exec, true, 0, 10 },
 	{ "noise", "enable and GET_STATE predict noise: unlocked memory, THP, threads, RLIMIT_CPU; exec predicts again",
 	  t_noise, 0, 0, 20 },
+	{ "enter-prevents", "isol_enter() locks memory and turns THP off: no noise predicted",
+	  t_enter_prevents, 0, 0, 20 },
+	{ "enter-skip-prevent", "isol_enter() with skip_prevent: unlocked memory and THP predicted",
+	  t_enter_prevents, 1, 0, 20 },
 	{ "exit", "exit frees the CPU and the module's state",
 	  t_exit, 0, 0, 10 },
 	{ "ptrace", "ptrace PTRACE_SYSCALL: each entry stop has its exit stop, no hang",
