@@ -226,6 +226,8 @@ endif
 		$(DESTDIR)$(DOCDIR)/examples/modprobe.d/task_isolation.conf
 	install -D -m 644 packaging/modules-load.d/task_isolation.conf \
 		$(DESTDIR)$(DOCDIR)/examples/modules-load.d/task_isolation.conf
+	install -D -m 644 packaging/systemd/task-isolation-tune.service \
+		$(DESTDIR)$(DOCDIR)/examples/systemd/task-isolation-tune.service
 	@[ -n "$(DESTDIR)" ] || [ "$$(id -u)" != 0 ] || ldconfig
 
 uninstall:
@@ -237,10 +239,11 @@ uninstall:
 		$(DESTDIR)$(INCLUDEDIR)/isol/linux/task_isolation.h
 	rm -f $(DESTDIR)$(PKGLIBDIR)/libisol-prctl.so
 	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/examples/,udev/60-task-isolation.rules \
-		modprobe.d/task_isolation.conf modules-load.d/task_isolation.conf)
+		modprobe.d/task_isolation.conf modules-load.d/task_isolation.conf \
+		systemd/task-isolation-tune.service)
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/isol/linux $(DESTDIR)$(INCLUDEDIR)/isol \
 		$(DESTDIR)$(PKGLIBDIR) $(addprefix $(DESTDIR)$(DOCDIR)/examples/,udev \
-		modprobe.d modules-load.d) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) \
+		modprobe.d modules-load.d systemd) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) \
 		2>/dev/null
 
 # The DKMS source tree mirrors this one (module/ beside include/ and

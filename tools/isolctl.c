@@ -23,6 +23,7 @@ static const struct subcommand {
 	{ "status", cmd_status, "the module, its hooks and every CPU's isolation" },
 	{ "monitor", cmd_monitor, "stream breaks of isolation as they happen" },
 	{ "check", cmd_check, "audit this host's isolation set-up" },
+	{ "tune", cmd_tune, "make check's recommendations persistent, or apply them now" },
 };
 
 static void usage(void)

@@ -154,6 +154,7 @@ int cmd_run(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_tune(int argc, char **argv);
 
 /* The break record of a monitor or status line, in text. */
 void break_describe(const struct isol_break *b, const char *func, char *buf,

@@ -92,6 +92,7 @@ expected_install_list() {
 	f 644 $d/examples/udev/60-task-isolation.rules
 	f 644 $d/examples/modprobe.d/task_isolation.conf
 	f 644 $d/examples/modules-load.d/task_isolation.conf
+	f 644 $d/examples/systemd/task-isolation-tune.service
 	EOF
 }
 
