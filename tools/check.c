@@ -547,6 +547,89 @@ static void check_rt_throttling(struct checker *k, struct check_row *r)
 	fix_run(r, NULL, "sysctl -w kernel.sched_rt_runtime_us=-1");
 }
 
+static void check_ksm(struct checker *k, struct check_row *r)
+{
+	char p[PATH_MAX];
+	uint64_t run;
+
+	(void)k;
+	row(r, "ksm", CHECK_PASS,
+	    "ksmd merges pages of running programs, and each merge flushes the "
+	    "TLB of the CPUs running them");
+	if (read_u64(sys_path(p, sizeof(p), "/kernel/mm/ksm/run"), &run)) {
+		r->status = CHECK_SKIP;
+		DETAIL(r, "no %s (no KSM)", p);
+		return;
+	}
+	DETAIL(r, "ksm/run = %llu", (unsigned long long)run);
+	if (run != 1)
+		return;
+	r->status = CHECK_WARN;
+	fix_run(r, NULL, "echo 0 > /sys/kernel/mm/ksm/run");
+}
+
+/* The soft and hard lockup detectors' CPUs must leave isolated ones out. */
+static void check_watchdog(struct checker *k, struct check_row *r)
+{
+	char p[PATH_MAX], buf[256], err[128], list[256];
+	struct cpuset mask, hit;
+
+	row(r, "watchdog_cpumask", CHECK_PASS,
+	    "the lockup detectors run a timer (and a perf NMI) on every CPU of "
+	    "this mask");
+	if (read_text(proc_path(p, sizeof(p), "/sys/kernel/watchdog_cpumask"),
+		      buf, sizeof(buf)) < 0 || cpulist_parse(buf, &mask, err, sizeof(err))) {
+		r->status = CHECK_SKIP;
+		DETAIL(r, "cannot read %s", p);
+		return;
+	}
+	cpuset_and(&hit, &mask, &k->ci->nohz_full);
+	if (cpuset_empty(&hit)) {
+		DETAIL(r, "kernel.watchdog_cpumask = %s", buf);
+		return;
+	}
+	r->status = CHECK_WARN;
+	DETAIL(r, "the lockup detectors may run on isolated cpus %s",
+	       cpulist_format(&hit, list, sizeof(list)));
+	fix_run(r, "nowatchdog on the command line turns them off everywhere",
+		"sysctl -w kernel.watchdog_cpumask=%s", k->hk);
+}
+
+static void check_irqbalance(struct checker *k, struct check_row *r)
+{
+	char dir[PATH_MAX], p[PATH_MAX + 300], comm[64], pids[128] = "";
+	struct dirent **ents;
+	size_t off = 0;
+	int nr, i;
+
+	(void)k;
+	row(r, "irqbalance", CHECK_PASS,
+	    "irqbalance moves IRQs every few seconds and can undo their "
+	    "affinity to housekeeping CPUs");
+	nr = numbered(proc_path(dir, sizeof(dir), "%s", ""), &ents);
+	if (nr < 0) {
+		r->status = CHECK_SKIP;
+		DETAIL(r, "cannot read %s: %s", dir, strerror(errno));
+		return;
+	}
+	for (i = 0; i < nr; i++) {
+		snprintf(p, sizeof(p), "%s/%s/comm", dir, ents[i]->d_name);
+		if (read_text(p, comm, sizeof(comm)) >= 0 && !strcmp(comm, "irqbalance"))
+			list_append(pids, sizeof(pids), &off, 16, "%s%s", off ? "," : "",
+				    ents[i]->d_name);
+		free(ents[i]);
+	}
+	free(ents);
+	if (!off) {
+		DETAIL(r, "not running");
+		return;
+	}
+	r->status = CHECK_WARN;
+	DETAIL(r, "running (pid %s)", pids);
+	FIX(r, "systemctl disable --now irqbalance, or set IRQBALANCE_BANNED_CPULIST=%s "
+	    "in /etc/default/irqbalance (irqbalance 1.8+) and restart it", k->nohz);
+}
+
 static void check_smt(struct checker *k, struct check_row *r)
 {
 	char p[PATH_MAX], out[400] = "";
@@ -683,7 +766,7 @@ int checks_run(const struct cpu_info *ci, struct check_row *rows, int max)
 	char p[PATH_MAX];
 	int n = 0;
 
-	if (max < 15)
+	if (max < 19)
 		return 0;
 	read_text(proc_path(p, sizeof(p), "/cmdline"), k.cmdline, sizeof(k.cmdline));
 	snprintf(k.nohz, sizeof(k.nohz), "%s", ci->nohz_full_str);
@@ -695,6 +778,7 @@ int checks_run(const struct cpu_info *ci, struct check_row *rows, int max)
 	check_isolcpus(&k, &rows[n++]);
 	check_rcu_nocbs(&k, &rows[n++]);
 	check_irqs(&k, &rows[n++]);
+	check_irqbalance(&k, &rows[n++]);
 	check_workqueue(&k, &rows[n++]);
 	check_kthreads(&k, &rows[n++]);
 	check_sysctl(&rows[n++], "timer_migration", "kernel/timer_migration",
@@ -710,8 +794,14 @@ int checks_run(const struct cpu_info *ci, struct check_row *rows, int max)
 		     "compaction migrates mlocked pages too, and each move flushes "
 		     "the TLB of every CPU running the program: an IPI to the "
 		     "isolated one");
+	check_sysctl(&rows[n++], "numa_balancing", "kernel/numa_balancing",
+		     "kernel.numa_balancing", is_zero, "0",
+		     "automatic NUMA balancing unmaps pages of running programs to "
+		     "sample their accesses: page faults and TLB-flush IPIs");
 	check_thp(&k, &rows[n++]);
+	check_ksm(&k, &rows[n++]);
 	check_rt_throttling(&k, &rows[n++]);
+	check_watchdog(&k, &rows[n++]);
 	check_smt(&k, &rows[n++]);
 	check_fair_server(&k, &rows[n++]);
 	check_clocksource(&k, &rows[n++]);

@@ -251,7 +251,9 @@ static int tune_files(const struct tune_ctl *ctl, const struct cpu_info *ci)
 		 "kernel.timer_migration = 1\n"
 		 "vm.stat_interval = 10\n"
 		 "vm.compact_unevictable_allowed = 0\n"
-		 "kernel.sched_rt_runtime_us = -1\n");
+		 "kernel.numa_balancing = 0\n"
+		 "kernel.sched_rt_runtime_us = -1\n"
+		 "kernel.watchdog_cpumask = %s\n", hk);
 	ret = put_file(ctl, SYSCTL_FILE, text);
 
 	snprintf(cmdline, sizeof(cmdline),
