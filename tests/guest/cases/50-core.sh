@@ -1,5 +1,6 @@
 # desc: core isolation rules (isol_core)
 # profiles: nohz ibt
+# timeout: 180
 . /tests/lib.sh
 modprobe task_isolation || fail "modprobe failed"
 cat /sys/class/misc/task_isolation/hooks
