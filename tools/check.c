@@ -740,7 +740,8 @@ static void check_clocksource(struct checker *k, struct check_row *r)
 		return;
 	}
 	if (strcmp(cur, "tsc")) {
-		DETAIL(r, "clocksource %s (the watchdog guards the TSC only)", cur);
+		DETAIL(r, "clocksource %s (the watchdog guards the TSC only; see vdso_clock)",
+		       cur);
 		return;
 	}
 	if (cmdline_param(k, "tsc", val, sizeof(val)) &&
@@ -751,6 +752,133 @@ static void check_clocksource(struct checker *k, struct check_row *r)
 	r->status = CHECK_WARN;
 	DETAIL(r, "clocksource tsc without tsc=reliable: the watchdog runs");
 	FIX(r, "boot with tsc=reliable (on hardware with a stable TSC)");
+}
+
+/* Clocksources whose clock the vDSO reads in user space, on x86. */
+static bool vdso_clocksource(const char *cs)
+{
+	return !strcmp(cs, "tsc") || !strcmp(cs, "kvm-clock") ||
+	       !strcmp(cs, "hyperv_clocksource_tsc_page");
+}
+
+static void check_vdso_clock(struct checker *k, struct check_row *r)
+{
+	char p[PATH_MAX], cur[64];
+
+	(void)k;
+	row(r, "vdso_clock", CHECK_PASS,
+	    "with a clocksource the vDSO cannot read (hpet, acpi_pm), every "
+	    "clock_gettime() is a syscall: a loop that reads the clock breaks "
+	    "isolation each time");
+	if (read_text(sys_path(p, sizeof(p),
+			       "/devices/system/clocksource/clocksource0/current_clocksource"),
+		      cur, sizeof(cur)) < 0) {
+		r->status = CHECK_SKIP;
+		DETAIL(r, "cannot read %s", p);
+		return;
+	}
+	DETAIL(r, "clocksource %s", cur);
+	if (vdso_clocksource(cur))
+		return;
+	r->status = CHECK_WARN;
+	FIX(r, "find why the kernel left the TSC (dmesg | grep -i tsc); on hardware "
+	    "with a stable TSC boot with tsc=reliable");
+}
+
+/* Idle states deeper than this exit latency (us) delay a sleeping task. */
+#define IDLE_LATENCY_US	10
+
+static void check_cpu_idle(struct checker *k, struct check_row *r)
+{
+	char p[PATH_MAX], name[64], deep[256] = "", cpus[256] = "";
+	size_t off = 0, coff = 0;
+	uint64_t latency, disabled;
+	bool any = false, this_cpu;
+	int c, s, named = -1;
+
+	row(r, "cpu_idle", CHECK_PASS,
+	    "a task that sleeps on an isolated CPU waits for the CPU to leave "
+	    "deep idle states (tens to hundreds of us)");
+	for_each_cpu(c, &k->ci->nohz_full) {
+		this_cpu = false;
+		for (s = 0; ; s++) {
+			if (read_u64(sys_path(p, sizeof(p),
+					      "/devices/system/cpu/cpu%d/cpuidle/state%d/latency",
+					      c, s), &latency))
+				break;
+			any = true;
+			if (latency <= IDLE_LATENCY_US ||
+			    (!read_u64(sys_path(p, sizeof(p),
+						"/devices/system/cpu/cpu%d/cpuidle/state%d/disable",
+						c, s), &disabled) && disabled))
+				continue;
+			/* The states are named for the first CPU that has some. */
+			if ((named < 0 || named == c) &&
+			    read_text(sys_path(p, sizeof(p),
+					       "/devices/system/cpu/cpu%d/cpuidle/state%d/name",
+					       c, s), name, sizeof(name)) >= 0)
+				list_append(deep, sizeof(deep), &off, 40, "%s%s (%llu us)",
+					    off ? ", " : "", name,
+					    (unsigned long long)latency);
+			named = c;
+			this_cpu = true;
+		}
+		if (this_cpu)
+			list_append(cpus, sizeof(cpus), &coff, 16, "%s%d", coff ? "," : "", c);
+	}
+	if (!any) {
+		r->status = CHECK_SKIP;
+		DETAIL(r, "no cpuidle states (none, or no cpuidle driver)");
+		return;
+	}
+	if (!coff) {
+		DETAIL(r, "no idle state deeper than %d us exit latency on nohz_full CPUs",
+		       IDLE_LATENCY_US);
+		return;
+	}
+	r->status = CHECK_WARN;
+	DETAIL(r, "cpus %s may enter %s", cpus, deep);
+	FIX(r, "for a busy-polling task nothing to do; for one that sleeps, boot with "
+	    "intel_idle.max_cstate=1 (AMD: processor.max_cstate=1), or disable the "
+	    "states: echo 1 > /sys/devices/system/cpu/cpuN/cpuidle/stateK/disable");
+}
+
+static void check_cpufreq(struct checker *k, struct check_row *r)
+{
+	char p[PATH_MAX], gov[64], cpus[256] = "", words[256] = "", which[64] = "";
+	size_t off = 0, woff = 0;
+	bool any = false;
+	int c;
+
+	row(r, "cpufreq", CHECK_PASS,
+	    "a governor other than performance changes the isolated CPU's clock "
+	    "under the task: its loop's speed varies");
+	for_each_cpu(c, &k->ci->nohz_full) {
+		if (read_text(sys_path(p, sizeof(p),
+				       "/devices/system/cpu/cpu%d/cpufreq/scaling_governor", c),
+			      gov, sizeof(gov)) < 0)
+			continue;
+		any = true;
+		if (!strcmp(gov, "performance"))
+			continue;
+		if (!off)
+			snprintf(which, sizeof(which), "%s", gov);
+		list_append(cpus, sizeof(cpus), &off, 16, "%s%d", off ? "," : "", c);
+		list_append(words, sizeof(words), &woff, 16, " %d", c);
+	}
+	if (!any) {
+		r->status = CHECK_SKIP;
+		DETAIL(r, "no cpufreq on nohz_full CPUs (none, or the platform's own)");
+		return;
+	}
+	if (!off) {
+		DETAIL(r, "governor performance on every nohz_full CPU");
+		return;
+	}
+	r->status = CHECK_WARN;
+	DETAIL(r, "governor %s on cpus %s", which, cpus);
+	fix_run(r, NULL, "for c in%s; do echo performance > "
+		"/sys/devices/system/cpu/cpu$c/cpufreq/scaling_governor; done", words);
 }
 
 const char *check_status_str(enum check_status s)
@@ -766,7 +894,7 @@ int checks_run(const struct cpu_info *ci, struct check_row *rows, int max)
 	char p[PATH_MAX];
 	int n = 0;
 
-	if (max < 19)
+	if (max < 22)
 		return 0;
 	read_text(proc_path(p, sizeof(p), "/cmdline"), k.cmdline, sizeof(k.cmdline));
 	snprintf(k.nohz, sizeof(k.nohz), "%s", ci->nohz_full_str);
@@ -805,6 +933,9 @@ int checks_run(const struct cpu_info *ci, struct check_row *rows, int max)
 	check_smt(&k, &rows[n++]);
 	check_fair_server(&k, &rows[n++]);
 	check_clocksource(&k, &rows[n++]);
+	check_vdso_clock(&k, &rows[n++]);
+	check_cpu_idle(&k, &rows[n++]);
+	check_cpufreq(&k, &rows[n++]);
 	return n;
 }
 

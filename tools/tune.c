@@ -264,7 +264,8 @@ static int tune_files(const struct tune_ctl *ctl, const struct cpu_info *ci)
 			 "# isolctl tune -c %s; then run update-grub.\n"
 			 "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT %s\"\n",
 			 cpus, cmdline);
-		ret = put_file(ctl, GRUB_FILE, text) ?: ret;
+		if (put_file(ctl, GRUB_FILE, text))
+			ret = -EIO;
 		if (!ret && !ctl->dry_run)
 			printf("next: update-grub, then reboot\n");
 	} else {
@@ -320,7 +321,8 @@ int cmd_tune(int argc, char **argv)
 		if (all_ours(&ctl, true))
 			return EXIT_ERROR;
 		ret = remove_file(&ctl, SYSCTL_FILE);
-		ret = remove_file(&ctl, GRUB_FILE) ?: ret;
+		if (remove_file(&ctl, GRUB_FILE))
+			ret = -EIO;
 		if (!ret && !ctl.dry_run)
 			printf("settings already applied stay until reboot; run "
 			       "update-grub if the command line file went\n");

@@ -37,6 +37,17 @@ put $proc/sys/kernel/numa_balancing 1
 put $proc/sys/kernel/watchdog_cpumask 0-7
 put $sys/kernel/mm/ksm/run 1
 put $proc/400/comm irqbalance
+for c in 2 3; do
+	put $sys/devices/system/cpu/cpu$c/cpuidle/state0/name POLL
+	put $sys/devices/system/cpu/cpu$c/cpuidle/state0/latency 0
+	put $sys/devices/system/cpu/cpu$c/cpuidle/state1/name C1
+	put $sys/devices/system/cpu/cpu$c/cpuidle/state1/latency 2
+	put $sys/devices/system/cpu/cpu$c/cpuidle/state2/name C6
+	put $sys/devices/system/cpu/cpu$c/cpuidle/state2/latency 133
+	put $sys/devices/system/cpu/cpu$c/cpuidle/state2/disable 0
+done
+put $sys/devices/system/cpu/cpu2/cpufreq/scaling_governor powersave
+put $sys/devices/system/cpu/cpu3/cpufreq/scaling_governor performance
 put $proc/sys/kernel/sched_rt_runtime_us -1
 put $proc/sys/kernel/osrelease 6.12.9-amd64
 # kthreadd: unbound kthread allowed everywhere; ksoftirqd/2: bound; a user process.
@@ -54,7 +65,7 @@ put $proc/300/stat "300 (my (odd) app) S 1 300 300 0 -1 4194560 0 0 0 0"
 put $proc/300/status "$(printf 'Name:\tapp\nCpus_allowed_list:\t0-7\n')"
 put $proc/300/comm "my (odd) app"
 
-expect 3 "19 checks: 4 pass, 15 warn, 0 fail, 0 skip" check
+expect 3 "22 checks: 5 pass, 17 warn, 0 fail, 0 skip" check
 want() {
 	grep -qF -- "$1" <<<"$out" || fail "check: no line '$1' in: $out"
 }
@@ -77,6 +88,10 @@ want "fix: echo 0 > /sys/kernel/mm/ksm/run"
 want "watchdog_cpumask      warn   the lockup detectors may run on isolated cpus 2-3"
 want "fix: sysctl -w kernel.watchdog_cpumask=0-1,4-7 (nowatchdog"
 want "irqbalance            warn   running (pid 400)"
+want "vdso_clock            pass   clocksource tsc"
+want "cpu_idle              warn   cpus 2,3 may enter C6 (133 us)"
+want "cpufreq               warn   governor powersave on cpus 2"
+want "fix: for c in 2; do echo performance > /sys/devices/system/cpu/cpu\$c/cpufreq/scaling_governor; done"
 want "fix: sysctl -w vm.compact_unevictable_allowed=0 (and in /etc/sysctl.d/ to keep it)"
 want "thp                   warn   transparent_hugepage/enabled: [always] madvise never"
 want "rt_throttling         pass   kernel.sched_rt_runtime_us = -1"
@@ -91,19 +106,19 @@ ok "check: each problem of the fabricated host found, with its exact fix"
 run check --json
 [ $rc = 3 ] || fail "check --json exit $rc"
 jq -e . <<<"$out" >/dev/null || fail "check --json does not parse: $out"
-[ "$(jq -c '[.summary, .exit_code, (.checks | length)]' <<<"$out")" = '[{"pass":4,"warn":15,"fail":0,"skip":0},3,19]' ] ||
+[ "$(jq -c '[.summary, .exit_code, (.checks | length)]' <<<"$out")" = '[{"pass":5,"warn":17,"fail":0,"skip":0},3,22]' ] ||
 	fail "check --json summary: $(jq -c .summary <<<"$out")"
 [ "$(jq -r '.checks[] | select(.id == "irq_affinity") | .fix' <<<"$out")" = \
 	'for i in 1 24; do echo 0-1,4-7 > /proc/irq/$i/smp_affinity_list; done; echo f3 > /proc/irq/default_smp_affinity' ] ||
 	fail "check --json irq fix"
-[ "$(jq -c '[.checks[] | select(.status == "pass") | .fix]' <<<"$out")" = '[null,null,null,null]' ] ||
+[ "$(jq -c '[.checks[] | select(.status == "pass") | .fix]' <<<"$out")" = '[null,null,null,null,null]' ] ||
 	fail "passing rows have a fix"
 [ "$(jq -r '.checks[] | select(.id == "kthreads") | .fix_command' <<<"$out")" = \
 	'for p in 2; do taskset -pc 0-1,4-7 $p; done' ] ||
 	fail "check --json kthreads fix_command"
 # Run-time fixes have a command; those needing a reboot or new hardware do not.
 [ "$(jq -c '[.checks[] | select(.status == "warn") | select(.fix_command == null) | .id]' <<<"$out")" = \
-	'["rcu_nocbs","irqbalance","smt_siblings","clocksource_watchdog"]' ] ||
+	'["rcu_nocbs","irqbalance","smt_siblings","clocksource_watchdog","cpu_idle"]' ] ||
 	fail "check --json: rows without a fix_command: $(jq -c '[.checks[] | select(.fix_command == null) | .id]' <<<"$out")"
 ok "check --json parses and agrees with the text"
 
@@ -120,11 +135,14 @@ put $proc/sys/kernel/numa_balancing 0
 put $proc/sys/kernel/watchdog_cpumask 0-1,4-7
 put $sys/kernel/mm/ksm/run 0
 rm -r $proc/400
+put $sys/devices/system/cpu/cpu2/cpuidle/state2/disable 1
+put $sys/devices/system/cpu/cpu3/cpuidle/state2/disable 1
+put $sys/devices/system/cpu/cpu2/cpufreq/scaling_governor performance
 put $sys/kernel/mm/transparent_hugepage/enabled "always [madvise] never"
 put $sys/devices/system/cpu/cpu2/topology/thread_siblings_list 2
 put $sys/devices/system/cpu/cpu3/topology/thread_siblings_list 3
 put $sys/kernel/debug/sched/fair_server/cpu2/runtime 0
-expect 0 "19 checks: 19 pass, 0 warn, 0 fail, 0 skip" check
+expect 0 "22 checks: 22 pass, 0 warn, 0 fail, 0 skip" check
 ok "check: a well set-up host passes, exit 0"
 
 # isolcpus= on the command line that the kernel did not apply (7.x with
