@@ -718,7 +718,8 @@ static bool isol_hooks_armed;		/* isol_mutex */
  * user makes the next arm cheap; until then tasks on other CPUs run the
  * probes' first test. 0, the default, removes them as the last user
  * leaves: with them lingering, the core suite's 10 s quiet test saw a
- * timer interrupt on 6.1-rt in two runs of three, not yet explained.
+ * timer interrupt on 6.1-rt in two runs of three (README, module
+ * parameters).
  */
 static unsigned int hooks_linger_ms;
 module_param(hooks_linger_ms, uint, 0644);
