@@ -135,7 +135,7 @@ debug-kernel:
 	tests/debug/build-kernel.sh
 
 lint:
-	$(HARNESS)/setup-host.sh
+	$(HARNESS)/setup-host.sh sparse cppcheck
 	$(HARNESS)/kernels.sh $(KERNELS)
 	$(HARNESS)/lint.sh $(KERNELS)
 
@@ -148,6 +148,8 @@ bench: userspace guest-progs
 
 vm-shell: userspace guest-progs
 	$(HARNESS)/prepare.sh $(SHELL_KERNEL)
+	@echo "# booting $(SHELL_KERNEL) quietly; a root shell follows. Leave with"
+	@echo "# 'poweroff -f' in the guest, or Ctrl-A then X."
 	$(HARNESS)/vm.sh $(SHELL_KERNEL) shell nohz
 
 clean:

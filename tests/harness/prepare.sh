@@ -8,5 +8,7 @@ set -euo pipefail
 series=${1:?usage: prepare.sh SERIES}
 "$HARNESS_DIR/setup-host.sh"
 "$HARNESS_DIR/kernels.sh" "$series"
+echo "# building the module against $(kernel_release "$series")'s headers"
 "$HARNESS_DIR/build-module.sh" "$series" >/dev/null
+echo "# building the guest's initramfs"
 "$HARNESS_DIR/initramfs.sh" "$series" >/dev/null

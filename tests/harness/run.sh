@@ -216,7 +216,7 @@ selftest_one() {
 
 mkdir -p "$OUT" "$LOGS"
 t_all=$(date +%s)
-"$HARNESS_DIR/setup-host.sh" || die "host setup failed"
+"$HARNESS_DIR/setup-host.sh" sparse cppcheck || die "host setup failed"
 # shellcheck disable=SC2086
 "$HARNESS_DIR/kernels.sh" $KERNELS || die "fetching kernels failed"
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Install the Debian packages the build and the harness need. Does nothing,
-# and downloads nothing, when they are already installed.
+# Install the Debian packages the build and the guests need, and any named
+# as arguments (make check and make lint add the static checkers). Does
+# nothing, and downloads nothing, when they are already installed.
 set -euo pipefail
 
 PKGS=(
@@ -10,7 +11,6 @@ PKGS=(
 	qemu-system-x86 busybox-static
 	xz-utils zstd gzip
 	perl dwarves file strace jq
-	sparse cppcheck
 )
 
 missing=()
@@ -26,5 +26,14 @@ echo "# installing host packages: ${missing[*]}"
 	exit 1
 }
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >/dev/null
-apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+# Another apt (unattended-upgrades on a fresh machine) may hold the lock:
+# wait for it rather than fail.
+APT=(apt-get -o DPkg::Lock::Timeout=600)
+echo "# apt-get update"
+"${APT[@]}" update -q >/dev/null
+# apt's own lines show the downloads' progress.
+rc=0
+"${APT[@]}" install -y -q --no-install-recommends "${missing[@]}" |
+	{ grep --line-buffered -E '^(Get:|Fetched|Setting up)' | sed 's/^/#   /' || true; } ||
+	rc=$?
+exit $rc

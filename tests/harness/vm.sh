@@ -28,6 +28,8 @@ cmdline="console=ttyS0 panic=-1 oops=panic"
 [ "$mode" = bench ] || cmdline+=" panic_on_warn=1 slub_debug=FZPU"
 cmdline+=" hung_task_panic=1 sysctl.kernel.hung_task_timeout_secs=$((${HUNG_TASK_SECS:-30} * scale))"
 cmdline+=" isoltest.mode=$mode isoltest.profile=$profile"
+# The shell's user wants a prompt, not the boot log.
+[ "$mode" = shell ] && cmdline+=" quiet"
 # A slow (debug) kernel: the guest stretches each case's timeout as well.
 [ "$scale" != 1 ] && cmdline+=" isoltest.timescale=$scale"
 [ "$profile" = stress ] && cmdline+=" isoltest.stress=$(stress_seconds "$series")"
