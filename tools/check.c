@@ -353,7 +353,13 @@ static void check_irqs(struct checker *k, struct check_row *r)
 	r->status = CHECK_WARN;
 	DETAIL(r, "%d IRQs may go to isolated CPUs %s: %s%s", n, k->nohz, list,
 	       unmovable);
-	fix_run(r, NULL, "for i in%s; do echo %s > /proc/irq/$i/smp_affinity_list; "
+	/*
+	 * IRQs the kernel manages (NVMe, multi-queue NIC queues) refuse the
+	 * write, and user space cannot tell them apart beforehand: say so
+	 * and go on; check still lists them afterwards.
+	 */
+	fix_run(r, NULL, "for i in%s; do echo %s > /proc/irq/$i/smp_affinity_list "
+		"2>/dev/null || echo \"IRQ $i: affinity cannot be set (kernel-managed)\"; "
 		"done; echo %s > /proc/irq/default_smp_affinity", all, k->hk, k->hkmask);
 }
 
