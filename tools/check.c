@@ -245,7 +245,7 @@ static void check_isolcpus(struct checker *k, struct check_row *r)
 static void check_rcu_nocbs(struct checker *k, struct check_row *r)
 {
 	struct cpuset nocbs, miss;
-	char val[256], err[128], buf[256];
+	char val[256] = "", err[128], buf[256];
 
 	row(r, "rcu_nocbs", CHECK_PASS,
 	    "RCU callbacks run on the CPU that queued them unless it is offloaded");
