@@ -245,7 +245,8 @@ static void check_isolcpus(struct checker *k, struct check_row *r)
 static void check_rcu_nocbs(struct checker *k, struct check_row *r)
 {
 	struct cpuset nocbs, miss;
-	char val[256] = "", err[128], buf[256];
+	char val[256], err[128], buf[256];
+	const char *given;
 
 	row(r, "rcu_nocbs", CHECK_PASS,
 	    "RCU callbacks run on the CPU that queued them unless it is offloaded");
@@ -254,9 +255,10 @@ static void check_rcu_nocbs(struct checker *k, struct check_row *r)
 		DETAIL(r, "no nohz_full CPU");
 		return;
 	}
-	if (!cmdline_param(k, "rcu_nocbs", val, sizeof(val)) || !val[0]) {
+	given = cmdline_param(k, "rcu_nocbs", val, sizeof(val));
+	if (!given || !val[0]) {
 		DETAIL(r, "%s (nohz_full CPUs are offloaded anyway)",
-		       val[0] ? "rcu_nocbs not given" : "rcu_nocbs: all CPUs");
+		       given ? "rcu_nocbs: all CPUs" : "rcu_nocbs not given");
 		return;
 	}
 	if (cpulist_parse(val, &nocbs, err, sizeof(err))) {

@@ -240,4 +240,15 @@ run status --json
 [ "$(jq -c '[.module.loaded, .module.version, .hooks]' <<<"$out")" = '[false,null,[]]' ] ||
 	fail "not loaded JSON: $(jq -c .module <<<"$out")"
 ok "status without the module"
+
+# rcu_nocbs= absent, and given without a list (every CPU).
+put $proc/cmdline "nohz_full=2-3 isolcpus=domain,managed_irq,2-3"
+run check
+grep -qF "rcu_nocbs             pass   rcu_nocbs not given (nohz_full CPUs are offloaded anyway)" <<<"$out" ||
+	fail "rcu_nocbs absent: $(grep rcu_nocbs <<<"$out")"
+put $proc/cmdline "nohz_full=2-3 isolcpus=domain,managed_irq,2-3 rcu_nocbs"
+run check
+grep -qF "rcu_nocbs             pass   rcu_nocbs: all CPUs" <<<"$out" ||
+	fail "rcu_nocbs without a list: $(grep rcu_nocbs <<<"$out")"
+ok "check: rcu_nocbs absent or without a list"
 exit 0
