@@ -208,9 +208,10 @@ void isol_hooks_exit(void);
 int isol_hooks_get(void);
 void isol_hooks_put(void);
 void isol_hooks_disarm(void);
-
-u32 isol_predict_noise(bool may_sleep);
 ssize_t isol_hooks_show(char *buf);
+
+/* isol_noise.c */
+u32 isol_predict_noise(bool may_sleep);
 
 /* isol_quiesce.c */
 int isol_quiesce(struct isol_task *t, struct isol_enable *req);
