@@ -444,8 +444,17 @@ static void t_compat(int unused)
  * 85). Logging it from the isolated CPU raised printk's irq_work there
  * after the return to user space, a second break.
  */
+static unsigned int skipped_in_sysfs(void);
+
 static void t_one_break(int unused)
 {
+	/*
+	 * With the vmstat and LRU steps skipped (ibt_simulate on 6.1, which
+	 * has no ENDBR64 anywhere), per-CPU work the syscall queued may
+	 * still reach the CPU as a timer: counted apart, as README says.
+	 */
+	bool degraded = skipped_in_sysfs() & (ISOL_SKIP_LRU_DRAIN | ISOL_SKIP_VMSTAT);
+	unsigned long long timer;
 	struct isol_state st;
 	int fd;
 
@@ -455,7 +464,10 @@ static void t_one_break(int unused)
 	spin_ms(300);
 	CHECK(isol_disable(fd) == 0, "disable");
 	st = state_of(fd);
-	CHECK(st.nr_breaks == 1 && st.nr_by_cause[ISOL_CAUSE_SYSCALL] == 1,
+	timer = degraded ? st.nr_by_cause[ISOL_CAUSE_TIMER] : 0;
+	if (timer)
+		diag("quiescing steps skipped: %llu timer breaks besides", timer);
+	CHECK(st.nr_breaks == 1 + timer && st.nr_by_cause[ISOL_CAUSE_SYSCALL] == 1,
 	      "%llu breaks (%llu syscall), last: %s",
 	      (unsigned long long)st.nr_breaks,
 	      (unsigned long long)st.nr_by_cause[ISOL_CAUSE_SYSCALL],
