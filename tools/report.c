@@ -103,7 +103,7 @@ void report_text(const struct run_report *r, FILE *f)
 {
 	char a[64], b[64], how[96], desc[256], sig[32];
 	uint64_t self, stolen;
-	unsigned int c;
+	unsigned int c, noise;
 	int i;
 
 	exit_words(r, how, sizeof(how));
@@ -169,13 +169,14 @@ void report_text(const struct run_report *r, FILE *f)
 		fprintf(f, "  %-14s %s\n", r->st.end_cause == ISOL_END_BREAK ?
 			"first break" : "last break", desc);
 	}
-	if (noise_shown(r)) {
+	noise = noise_shown(r);
+	if (noise) {
 		const char *what, *fix;
 		unsigned int bit;
 
 		fprintf(f, "  predicted noise, left open when the command started:\n");
 		for (bit = 1; bit; bit <<= 1) {
-			what = noise_shown(r) & bit ? isol_noise_str(bit, &fix) : NULL;
+			what = noise & bit ? isol_noise_str(bit, &fix) : NULL;
 			if (what)
 				fprintf(f, "    %s\n      fix: %s\n", what, fix);
 		}
@@ -222,7 +223,7 @@ void report_json(const struct run_report *r, FILE *f)
 	char sig[32];
 	uint64_t self, stolen;
 	struct json j;
-	unsigned int c;
+	unsigned int c, noise;
 	int i;
 
 	json_init(&j, f, true);
@@ -269,10 +270,11 @@ void report_json(const struct run_report *r, FILE *f)
 		json_u64(&j, "stolen", stolen);
 		json_obj_end(&j);
 		json_arr_begin(&j, "predicted_noise");
+		noise = noise_shown(r);
 		for (unsigned int bit = 1; bit; bit <<= 1) {
 			const char *what, *fix;
 
-			what = noise_shown(r) & bit ? isol_noise_str(bit, &fix) : NULL;
+			what = noise & bit ? isol_noise_str(bit, &fix) : NULL;
 			if (!what)
 				continue;
 			json_obj_begin(&j, NULL);
