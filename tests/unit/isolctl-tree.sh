@@ -4,11 +4,6 @@ build_isolctl
 sys=$tmp/sys proc=$tmp/proc
 export ISOLCTL_SYSFS_ROOT=$sys ISOLCTL_PROC_ROOT=$proc
 
-put() {
-	mkdir -p "$(dirname "$1")"
-	printf '%s\n' "$2" >"$1"
-}
-
 # An 8-CPU host, CPUs 2-3 isolated, with everything that can go wrong.
 put $sys/devices/system/cpu/possible 0-7
 put $sys/devices/system/cpu/online 0-7

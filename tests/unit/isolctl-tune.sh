@@ -4,11 +4,6 @@ build_isolctl
 sys=$tmp/sys proc=$tmp/proc root=$tmp/root
 export ISOLCTL_SYSFS_ROOT=$sys ISOLCTL_PROC_ROOT=$proc
 
-put() {
-	mkdir -p "$(dirname "$1")"
-	printf '%s\n' "$2" >"$1"
-}
-
 put $sys/devices/system/cpu/possible 0-7
 put $sys/devices/system/cpu/online 0-7
 put $sys/devices/system/cpu/nohz_full 2-3
