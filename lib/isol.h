@@ -32,6 +32,13 @@ int isol_get_info(int fd, struct isol_info *info);
  */
 int isol_enable(int fd, const struct isol_opts *opts,
 		struct isol_enable *result);
+/*
+ * The same, strict mode taking over only @strict_after_ns after the enable:
+ * breaks before are recorded, as in log-only mode (a program's start-up).
+ */
+int isol_enable_after(int fd, const struct isol_opts *opts,
+		      unsigned long long strict_after_ns,
+		      struct isol_enable *result);
 int isol_disable(int fd);
 int isol_get_state(int fd, struct isol_state *state);
 
@@ -115,7 +122,9 @@ struct isol_config {
 	unsigned int retries;		/* tries while the CPU is not quiet
 					 * (EAGAIN); 0 means ISOL_ENTER_RETRIES */
 	unsigned int skip_prevent;	/* ISOL_PREVENT_* steps not to take */
-	unsigned long long reserved[4];	/* zero */
+	unsigned long long strict_after_ns; /* strict mode: log-only for this
+					     * long first (isol_enable) */
+	unsigned long long reserved[3];	/* zero */
 };
 
 /*

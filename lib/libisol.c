@@ -37,8 +37,9 @@ ISOL_API int isol_get_info(int fd, struct isol_info *info)
 	return isol_ret(ioctl(fd, ISOL_IOC_GET_INFO, info));
 }
 
-ISOL_API int isol_enable(int fd, const struct isol_opts *opts,
-			 struct isol_enable *result)
+ISOL_API int isol_enable_after(int fd, const struct isol_opts *opts,
+			       unsigned long long strict_after_ns,
+			       struct isol_enable *result)
 {
 	struct isol_enable req;
 	int ret;
@@ -49,12 +50,19 @@ ISOL_API int isol_enable(int fd, const struct isol_opts *opts,
 	req.flags = opts ? opts->flags : 0;
 	req.signal = opts ? opts->signal : 0;
 	req.quiesce_timeout_ns = opts ? opts->quiesce_timeout_ns : 0;
+	req.strict_after_ns = strict_after_ns;
 	ret = isol_ret(ioctl(fd, ISOL_IOC_ENABLE, &req));
 	if (result)
 		*result = req;
 	if (ret < 0)
 		errno = -ret;
 	return ret;
+}
+
+ISOL_API int isol_enable(int fd, const struct isol_opts *opts,
+			 struct isol_enable *result)
+{
+	return isol_enable_after(fd, opts, 0, result);
 }
 
 ISOL_API int isol_disable(int fd)
@@ -133,8 +141,7 @@ ISOL_API struct isol_handle *isol_enter(const struct isol_config *cfg,
 		memset(result, 0, sizeof(*result));
 		result->cpu = cfg->cpu;
 	}
-	if (cfg->reserved[0] || cfg->reserved[1] || cfg->reserved[2] ||
-	    cfg->reserved[3]) {
+	if (cfg->reserved[0] || cfg->reserved[1] || cfg->reserved[2]) {
 		ret = -EINVAL;
 		if (result)
 			result->reason = ISOL_REASON_BAD_ARGS;
@@ -186,7 +193,8 @@ ISOL_API struct isol_handle *isol_enter(const struct isol_config *cfg,
 	};
 	tries = cfg->retries ? cfg->retries : ISOL_ENTER_RETRIES;
 	do {
-		ret = isol_enable(h->fd, &opts, result);
+		ret = isol_enable_after(h->fd, &opts, cfg->strict_after_ns,
+					result);
 	} while (ret == -EAGAIN && --tries);
 	if (ret)
 		goto fail_close;

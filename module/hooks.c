@@ -404,7 +404,7 @@ static void isol_probe_signal_deliver(void *data, int sig,
 	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
 	struct isol_task *t = rcu_dereference_sched(pc->owner);
 
-	if (!t || t->task != current || READ_ONCE(t->mode) != ISOL_MODE_STRICT ||
+	if (!t || t->task != current || !isol_strict_now(t) ||
 	    ka->sa.sa_handler == SIG_DFL || ka->sa.sa_handler == SIG_IGN)
 		return;
 	isol_end_deferred(t, ISOL_END_SIGNAL);

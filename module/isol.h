@@ -26,6 +26,7 @@
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <linux/task_work.h>
+#include <linux/timekeeping.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/task_isolation.h>
@@ -86,6 +87,8 @@ struct isol_task {
 	struct task_struct *task;	/* valid while isolated */
 	int cpu;
 	u32 mode;
+	u64 strict_after_ns;		/* asked at enable */
+	u64 strict_ns;			/* strict mode: breaks end it from then */
 	u32 flags;
 	u32 noise;			/* ISOL_NOISE_* predicted at enable */
 	int signal;
@@ -112,6 +115,23 @@ struct isol_task {
 	struct work_struct free_work;
 	struct rcu_head rcu;
 };
+
+/* When a break starts to end isolation: never (U64_MAX) in log-only mode. */
+static inline u64 isol_strict_from(u32 mode, u64 enabled_ns, u64 after_ns)
+{
+	return mode == ISOL_MODE_STRICT ? enabled_ns + after_ns : U64_MAX;
+}
+
+/*
+ * Whether a break now ends isolation: strict mode, past the start-up the
+ * task asked to run log-only (isol_enable.strict_after_ns). The fast clock
+ * reads no lock, so this holds under scheduler locks and in NMI; it may lag
+ * ktime_get_ns() by a clock adjustment, nanoseconds, at the boundary.
+ */
+static inline bool isol_strict_now(const struct isol_task *t)
+{
+	return ktime_get_mono_fast_ns() >= READ_ONCE(t->strict_ns);
+}
 
 /* What sysfs shows of a CPU's current or last isolation. */
 struct isol_cpu_stats {

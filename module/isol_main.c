@@ -83,7 +83,7 @@ static long isol_ioctl_get_info(void __user *arg)
 	info.features = ISOL_FEAT_STRICT | ISOL_FEAT_LOG_ONLY |
 			ISOL_FEAT_KEEP_ON_EXEC | ISOL_FEAT_QUIESCE |
 			ISOL_FEAT_MONITOR | ISOL_FEAT_STATUS_PAGE |
-			ISOL_FEAT_TIMING;
+			ISOL_FEAT_TIMING | ISOL_FEAT_STRICT_AFTER;
 	return isol_copy_out(arg, &info, sizeof(info));
 }
 

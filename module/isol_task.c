@@ -302,13 +302,14 @@ void isol_fill_break(struct isol_task *t, struct isol_krec *r, u32 cause,
 static void isol_store_break(struct isol_task *t, const struct isol_krec *r,
 			     bool can_queue)
 {
+	bool strict = isol_strict_now(t);
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&t->lock, flags);
 	t->nr_breaks++;
 	t->nr_by_cause[r->b.cause]++;
 	t->last = *r;
-	if (t->mode == ISOL_MODE_STRICT)
+	if (strict)
 		t->signal_due = true;
 	raw_spin_unlock_irqrestore(&t->lock, flags);
 
@@ -317,7 +318,7 @@ static void isol_store_break(struct isol_task *t, const struct isol_krec *r,
 	isol_trace_break(r);
 	if (can_queue)
 		isol_monitor_wake();
-	if (t->mode == ISOL_MODE_STRICT)
+	if (strict)
 		isol_task_end(t, ISOL_END_BREAK);
 }
 
@@ -447,10 +448,14 @@ static int isol_check_request(struct isol_enable *req)
 	case ISOL_MODE_STRICT:
 		if (req->signal < 0 || req->signal > _NSIG)
 			return ISOL_REASON_BAD_SIGNAL;
+		if (req->strict_after_ns > ISOL_STRICT_AFTER_MAX_NS)
+			return ISOL_REASON_BAD_ARGS;
 		break;
 	case ISOL_MODE_LOG_ONLY:
 		if (req->signal)
 			return ISOL_REASON_BAD_SIGNAL;
+		if (req->strict_after_ns)
+			return ISOL_REASON_BAD_ARGS;
 		break;
 	default:
 		return ISOL_REASON_BAD_ARGS;
@@ -484,6 +489,7 @@ static struct isol_task *isol_task_alloc(struct file *file,
 	get_task_comm(t->comm, current);
 	t->cpu = cpu;
 	t->mode = req->mode;
+	t->strict_after_ns = req->strict_after_ns;
 	t->noise = req->noise;
 	t->flags = req->flags;
 	t->signal = req->signal ?: SIGKILL;
@@ -494,7 +500,9 @@ static struct isol_task *isol_task_alloc(struct file *file,
 static void isol_rearm(struct isol_task *t, struct isol_enable *req)
 {
 	raw_spin_lock_irq(&t->lock);
-	t->mode = req->mode;
+	WRITE_ONCE(t->strict_ns, isol_strict_from(req->mode, ktime_get_ns(),
+						  req->strict_after_ns));
+	WRITE_ONCE(t->mode, req->mode);
 	t->flags = req->flags;
 	t->signal = req->signal ?: SIGKILL;
 	raw_spin_unlock_irq(&t->lock);
@@ -567,6 +575,8 @@ static u32 isol_publish(struct isol_task *t, struct file *file,
 	if (reason == ISOL_REASON_NONE) {
 		t->file = get_file(file);
 		t->enabled_ns = ktime_get_ns();
+		t->strict_ns = isol_strict_from(t->mode, t->enabled_ns,
+						t->strict_after_ns);
 		/* This very syscall is the entry in progress, and allowed. */
 		pc->in_kernel = true;
 		pc->classified = true;
@@ -834,6 +844,7 @@ long isol_get_state(struct file *file, pid_t pid, struct isol_state *st)
 	func = t->last.func;
 	st->enabled_ns = t->enabled_ns;
 	st->ended_ns = t->ended_ns;
+	st->strict_ns = t->strict_ns == U64_MAX ? 0 : t->strict_ns;
 	raw_spin_unlock_irq(&t->lock);
 	st->max_quiet_ns = isol_max_quiet(t, st->state);
 	if (func)

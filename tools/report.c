@@ -99,6 +99,19 @@ static unsigned int noise_shown(const struct run_report *r)
 	return noise;
 }
 
+/*
+ * Breaks logged before strict mode took over: all of them but the one that
+ * ended isolation, since in strict mode the first break after ends it.
+ */
+static uint64_t startup_breaks(const struct run_report *r)
+{
+	uint64_t n = r->st.nr_breaks;
+
+	if (r->st.state == ISOL_STATE_ENDED && r->st.end_cause == ISOL_END_BREAK && n)
+		n--;
+	return n;
+}
+
 void report_text(const struct run_report *r, FILE *f)
 {
 	char a[64], b[64], how[96], desc[256], sig[32];
@@ -107,8 +120,10 @@ void report_text(const struct run_report *r, FILE *f)
 	int i;
 
 	exit_words(r, how, sizeof(how));
-	fprintf(f, "isolctl: %s ran %s on cpu %d (%s%s%s), %s\n", r->argv[0],
+	fprintf(f, "isolctl: %s ran %s on cpu %d (%s%s%s%s%s), %s\n", r->argv[0],
 		format_ns(r->runtime_ns, a, sizeof(a)), r->cpu, mode_str(r->mode),
+		r->strict_after_ns ? " after " : "",
+		r->strict_after_ns ? format_ns(r->strict_after_ns, b, sizeof(b)) : "",
 		r->mode == ISOL_MODE_STRICT ? ", " : "",
 		r->mode == ISOL_MODE_STRICT ? signal_name(r->signal, sig, sizeof(sig)) : "",
 		how);
@@ -124,6 +139,10 @@ void report_text(const struct run_report *r, FILE *f)
 	fprintf(f, "  breaks         %llu: %llu self-inflicted, %llu stolen\n",
 		(unsigned long long)r->st.nr_breaks, (unsigned long long)self,
 		(unsigned long long)stolen);
+	if (r->strict_after_ns)
+		fprintf(f, "  start-up       %llu breaks in the first %s, logged only\n",
+			(unsigned long long)startup_breaks(r),
+			format_ns(r->strict_after_ns, a, sizeof(a)));
 	if (r->timing)
 		fprintf(f, "  longest quiet  %s\n",
 			format_ns(r->st.max_quiet_ns, a, sizeof(a)));
@@ -184,8 +203,10 @@ void report_text(const struct run_report *r, FILE *f)
 	if (self)
 		fprintf(f, "  note: the command's start-up (exec, page faults of the new "
 			"image, the loader's syscalls) counts as self-inflicted breaks%s\n",
-			r->mode == ISOL_MODE_STRICT ?
-			"; in strict mode the first of them ends isolation" : "");
+			r->mode != ISOL_MODE_STRICT ? "" :
+			r->strict_after_ns ? "; --strict-after logs those it covers" :
+			"; in strict mode the first of them ends isolation "
+			"(--strict-after lets it start first)");
 }
 
 static void json_break(struct json *j, const char *key, const struct isol_break *b,
@@ -239,6 +260,13 @@ void report_json(const struct run_report *r, FILE *f)
 		json_str(&j, "signal", signal_name(r->signal, sig, sizeof(sig)));
 	else
 		json_null(&j, "signal");
+	if (r->strict_after_ns) {
+		json_u64(&j, "strict_after_ns", r->strict_after_ns);
+		json_u64(&j, "startup_breaks", startup_breaks(r));
+	} else {
+		json_null(&j, "strict_after_ns");
+		json_null(&j, "startup_breaks");
+	}
 	json_obj_begin(&j, "exit");
 	if (WIFEXITED(r->wstatus))
 		json_i64(&j, "status", WEXITSTATUS(r->wstatus));

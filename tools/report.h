@@ -22,6 +22,7 @@ struct run_report {
 	int cpu;
 	unsigned int mode;		/* ISOL_MODE_* */
 	int signal;			/* strict mode */
+	uint64_t strict_after_ns;	/* strict mode: log-only start-up */
 	int pid;
 	int wstatus;			/* as waitpid() gave it */
 	uint64_t runtime_ns;		/* fork to exit, wall clock */

@@ -32,6 +32,7 @@ struct run_ctl {
 	bool cpus_given;		/* else: any free nohz_full CPU */
 	unsigned int mode;
 	int signal;			/* strict mode; 0: SIGKILL */
+	uint64_t strict_after_ns;	/* strict mode: log-only start-up */
 	uint64_t quiesce_ns;		/* 0: the module's default */
 	const char *json_path;		/* NULL: no JSON; "-": stdout */
 	FILE *json;
@@ -61,6 +62,9 @@ static void usage(void)
 	       "     --log-only               record every break, keep isolation (default)\n"
 	       "     --strict                 the first break kills the command\n"
 	       " -s, --signal <sig>           with --strict: send <sig> instead of SIGKILL\n"
+	       "     --strict-after <dur>     strict mode, once the command has run <dur>\n"
+	       "                              (e.g. 2s): breaks before are only logged, so\n"
+	       "                              its start-up (loader, setup) is not fatal\n"
 	       "     --quiesce-timeout <dur>  how long the CPU may take to become quiet\n"
 	       "                              (e.g. 200ms; default 100ms, at most 10s)\n"
 	       "     --fair-server-off        turn the fair deadline server (6.8+) off on\n"
@@ -81,6 +85,7 @@ static void usage(void)
 	       "Examples:\n"
 	       " isolctl run -- ./app               log-only on the first free CPU\n"
 	       " isolctl run -c 3 --strict -s USR1 -- ./app\n"
+	       " isolctl run --strict-after 2s -- ./app\n"
 	       " isolctl run --json run.json -- ./app\n");
 }
 
@@ -92,14 +97,15 @@ static int run_usage(const char *fmt, const char *arg)
 	return EXIT_RUN_FAILED;
 }
 
-enum { OPT_STRICT = 256, OPT_LOG_ONLY, OPT_QUIESCE, OPT_JSON, OPT_FS_OFF,
-	OPT_ALLOW_THP };
+enum { OPT_STRICT = 256, OPT_STRICT_AFTER, OPT_LOG_ONLY, OPT_QUIESCE,
+	OPT_JSON, OPT_FS_OFF, OPT_ALLOW_THP };
 
 static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "cpu", required_argument, NULL, 'c' },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "strict-after", required_argument, NULL, OPT_STRICT_AFTER },
 		{ "log-only", no_argument, NULL, OPT_LOG_ONLY },
 		{ "signal", required_argument, NULL, 's' },
 		{ "quiesce-timeout", required_argument, NULL, OPT_QUIESCE },
@@ -126,6 +132,15 @@ static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 			ctl->cpus_given = true;
 			break;
 		case OPT_STRICT:
+			strict = true;
+			break;
+		case OPT_STRICT_AFTER:
+			if (parse_duration_ns(optarg, &ctl->strict_after_ns, err,
+					      sizeof(err)))
+				return run_usage("%s", err);
+			if (ctl->strict_after_ns > ISOL_STRICT_AFTER_MAX_NS)
+				return run_usage("--strict-after '%s' is out of range: "
+						 "at most 60m", optarg);
 			strict = true;
 			break;
 		case OPT_LOG_ONLY:
@@ -165,7 +180,8 @@ static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 		}
 	}
 	if (strict && log_only)
-		return run_usage("%s", "--strict and --log-only exclude each other");
+		return run_usage("%s", "--strict (or --strict-after) and --log-only "
+				 "exclude each other");
 	if (sig && !strict)
 		return run_usage("%s", "--signal needs --strict: log-only mode sends no signal");
 	ctl->mode = strict ? ISOL_MODE_STRICT : ISOL_MODE_LOG_ONLY;
@@ -428,7 +444,8 @@ static void child_run(const struct run_ctl *ctl, int fd, int cpu, int pipefd)
 		child_fail(pipefd, &e);
 	}
 	do {
-		ret = isol_enable(fd, &opts, &e.res);
+		ret = isol_enable_after(fd, &opts, ctl->strict_after_ns,
+					&e.res);
 	} while (ret == -EAGAIN && --tries);
 	if (ret) {
 		e.stage = STAGE_ENABLE;
@@ -633,6 +650,11 @@ int cmd_run(int argc, char **argv)
 		return EXIT_RUN_FAILED;
 	}
 	r.timing = info.features & ISOL_FEAT_TIMING;
+	if (ctl.strict_after_ns && !(info.features & ISOL_FEAT_STRICT_AFTER)) {
+		msg("--strict-after: the loaded module is too old to delay strict "
+		    "mode; load this release's module");
+		return EXIT_RUN_FAILED;
+	}
 	if (info.features & ISOL_FEAT_MONITOR)
 		monfd = open(ISOL_DEVICE_PATH, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (monfd < 0)
@@ -662,6 +684,7 @@ int cmd_run(int argc, char **argv)
 	r.argv = ctl.cmd;
 	r.mode = ctl.mode;
 	r.signal = ctl.signal ? ctl.signal : SIGKILL;
+	r.strict_after_ns = ctl.strict_after_ns;
 	r.pid = pid;
 	wait_child(pid, monfd, &r);
 	r.runtime_ns = now_ns() - t0;

@@ -152,7 +152,9 @@ static void fuzz_enable(struct isol_enable *e)
 	if (!pick(8))
 		e->cpu = edgy();
 	if (!pick(8))
-		e->reserved[pick(4)] = edgy();
+		e->reserved[pick(2)] = edgy();
+	if (!pick(8))
+		e->strict_after_ns = pick(2) ? 1000000 : edgy();
 	if (!pick(8))
 		e->reason = edgy();
 }

@@ -27,7 +27,11 @@ expect 125 "isolctl run: invalid CPU list '-1': unexpected '-'" run -c -1 -- tru
 expect 125 "isolctl run: invalid CPU list '99999': CPU 99999 is above 4095" run -c 99999 -- true
 expect 125 "isolctl run: invalid CPU list '3-2': range 3-2 goes backwards" run -c 3-2 -- true
 expect 125 "Try 'isolctl run --help'" run -c x -- true
-expect 125 "isolctl run: --strict and --log-only exclude each other" run --strict --log-only -- true
+expect 125 "isolctl run: --strict (or --strict-after) and --log-only exclude each other" run --strict --log-only -- true
+expect 125 "isolctl run: --strict (or --strict-after) and --log-only exclude each other" run --strict-after 2s --log-only -- true
+expect 125 "isolctl run: --strict-after '61m' is out of range: at most 60m" run --strict-after 61m -- true
+expect 125 "isolctl run: invalid duration 'soon'" run --strict-after soon -- true
+expect 125 "isolctl run: option '--strict-after' needs a value" run --strict-after
 expect 125 "isolctl run: --signal needs --strict: log-only mode sends no signal" run -s USR1 -- true
 expect 125 "isolctl run: invalid signal 'FOO': expected a name (USR1, SIGTERM) or a number 1-64" run --strict -s FOO -- true
 expect 125 "isolctl run: invalid signal '0'" run --strict -s 0 -- true
@@ -99,7 +103,7 @@ fi
 warn=$(groff -man -Tutf8 -ww -z "$top/doc/isolctl.8" 2>&1) || fail "groff fails on isolctl.8"
 [ -z "$warn" ] || fail "groff warns on isolctl.8: $warn"
 ok "doc/isolctl.8 renders without warnings"
-for word in "EXIT STATUS" 125 126 127 128+ "\-\-fair\-server\-off" ISOLCTL_SYSFS_ROOT; do
+for word in "EXIT STATUS" 125 126 127 128+ "\-\-fair\-server\-off" "\-\-strict\-after" ISOLCTL_SYSFS_ROOT; do
 	grep -qF -- "$word" "$top/doc/isolctl.8" || fail "isolctl.8 does not mention $word"
 done
 ok "isolctl.8 documents the exit codes and options"

@@ -41,6 +41,7 @@
 #define ISOL_FEAT_MONITOR	(1ULL << 4)	/* read()/poll() break stream */
 #define ISOL_FEAT_STATUS_PAGE	(1ULL << 5)	/* mmap() status page */
 #define ISOL_FEAT_TIMING	(1ULL << 6)	/* kernel time per cause */
+#define ISOL_FEAT_STRICT_AFTER	(1ULL << 7)	/* isol_enable.strict_after_ns */
 
 /**
  * struct isol_info - what the module is and can do (ISOL_IOC_GET_INFO)
@@ -75,6 +76,9 @@ struct isol_info {
 /* Default and limit of isol_enable.quiesce_timeout_ns. */
 #define ISOL_QUIESCE_TIMEOUT_DEFAULT_NS	100000000ULL	/* 100 ms */
 #define ISOL_QUIESCE_TIMEOUT_MAX_NS	10000000000ULL	/* 10 s */
+
+/* Limit of isol_enable.strict_after_ns. */
+#define ISOL_STRICT_AFTER_MAX_NS	3600000000000ULL	/* 1 hour */
 
 /*
  * Why ISOL_IOC_ENABLE failed, in isol_enable.reason. The errno says what
@@ -160,6 +164,12 @@ enum isol_reason {
  * @quiesce_ns:	out: how long quiescing took
  * @skipped:	out: ISOL_SKIP_* bits, the quiescing steps left out
  * @noise:	out: ISOL_NOISE_* bits, what will still cause breaks
+ * @strict_after_ns: in: strict mode only: for this long after the enable,
+ *		breaks are recorded as in log-only mode; the first break after
+ *		it sends the signal. A program's start-up (its loader's page
+ *		faults, its setup syscalls) then runs isolated without ending
+ *		isolation. 0: strict at once; at most ISOL_STRICT_AFTER_MAX_NS;
+ *		must be 0 in log-only mode. Re-arming starts it again.
  * @reserved:	zero
  */
 struct isol_enable {
@@ -175,7 +185,8 @@ struct isol_enable {
 	__u64 quiesce_ns;
 	__u32 skipped;
 	__u32 noise;
-	__u64 reserved[3];
+	__u64 strict_after_ns;
+	__u64 reserved[2];
 };
 
 /* What broke isolation, in isol_break.cause. */
@@ -273,6 +284,9 @@ enum isol_end {
  * @nr_breaks:	breaks since the last enable
  * @nr_by_cause: breaks since the last enable, indexed by enum isol_cause
  * @last_break:	the most recent break, cause ISOL_CAUSE_NONE when none
+ * @strict_ns:	strict mode: CLOCK_MONOTONIC time from which a break ends
+ *		isolation (the enable's time plus its strict_after_ns); 0 in
+ *		log-only mode
  * @reserved:	zero
  * @pid:	in: 0 for the calling thread, or the thread id of a thread that
  *		armed isolation through this same open file (it may have exited
@@ -304,7 +318,8 @@ struct isol_state {
 	__u64 nr_breaks;
 	__u64 nr_by_cause[ISOL_NR_CAUSES];
 	struct isol_break last_break;
-	__u64 reserved[4];
+	__u64 strict_ns;
+	__u64 reserved[3];
 	__s32 pid;
 	__u32 pad2;
 	__u64 enabled_ns;

@@ -133,6 +133,28 @@ cat /tmp/strict.err
 check "run --strict --signal USR1: killed at the first break, exit 138 ($rc)" \
 	test "$rc/$(jq -r .end_cause /tmp/strict.json)/$(jq -r .exit.signal /tmp/strict.json)" = 138/break/SIGUSR1
 
+# Strict after a start-up: the loader's faults and the first sleeps are
+# logged, not fatal; the first break after the start-up is.
+isolctl run -c 3 --strict-after 10s --json /tmp/after.json -- isol_spin sleep 5 20 2>/tmp/after.err
+rc=$?
+cat /tmp/after.err
+check "run --strict-after 10s: start-up breaks logged, the command exits 0 ($rc)" \
+	test "$rc/$(jq -r .end_cause /tmp/after.json)" = 0/exit -a \
+	"$(jq -r .startup_breaks /tmp/after.json)" -ge 5
+isolctl run -c 3 --strict-after 300ms -s USR1 --json /tmp/after2.json -- isol_spin sleep 200 20 2>/tmp/after2.err
+rc=$?
+cat /tmp/after2.err
+check "run --strict-after 300ms -s USR1: a break after 300 ms ends it, exit 138 ($rc)" \
+	test "$rc/$(jq -r .end_cause /tmp/after2.json)/$(jq -r .strict_after_ns /tmp/after2.json)" = 138/break/300000000
+check "run --strict-after: the report counts the breaks logged in the start-up" \
+	grep -Eq '^  start-up +[1-9][0-9]* breaks in the first 300.000 ms, logged only' /tmp/after2.err
+isolctl run --strict-after 61m -- true 2>/tmp/after3.err
+rc=$?
+check "run --strict-after over 60m: exit 125, says the range ($rc)" \
+	test $rc = 125 -a -n "$(grep -F 'out of range' /tmp/after3.err)"
+isolctl run --strict-after 1s --log-only -- true 2>/dev/null
+check "run --strict-after with --log-only: exit 125" test $? = 125
+
 # Exit codes.
 isolctl run -q -- sh -c 'exit 3'
 check "run passes the command's status through" test $? = 3

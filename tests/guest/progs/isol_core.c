@@ -51,8 +51,10 @@ static void t_info(int unused)
 	CHECK(isol_get_info(fd, &info) == 0, "GET_INFO");
 	CHECK(info.abi_version == ISOL_ABI_VERSION, "abi %u", info.abi_version);
 	CHECK(info.size == sizeof(info), "size %u", info.size);
-	CHECK((info.features & (ISOL_FEAT_STRICT | ISOL_FEAT_LOG_ONLY)) ==
-	      (ISOL_FEAT_STRICT | ISOL_FEAT_LOG_ONLY), "features 0x%llx",
+	CHECK((info.features & (ISOL_FEAT_STRICT | ISOL_FEAT_LOG_ONLY |
+				ISOL_FEAT_STRICT_AFTER)) ==
+	      (ISOL_FEAT_STRICT | ISOL_FEAT_LOG_ONLY | ISOL_FEAT_STRICT_AFTER),
+	      "features 0x%llx",
 	      (unsigned long long)info.features);
 	memset(&info, 0, sizeof(info));
 	info.size = sizeof(info);
@@ -153,8 +155,16 @@ static void t_bad_args(int unused)
 	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_SIGNAL,
 			    "log-only with a signal");
 	r = base_req(ISOL_MODE_STRICT, 0);
-	r.reserved[2] = 1;
+	r.reserved[1] = 1;
 	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "reserved");
+	r = base_req(ISOL_MODE_LOG_ONLY, 0);
+	r.strict_after_ns = 1;
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS,
+			    "log-only with strict_after_ns");
+	r = base_req(ISOL_MODE_STRICT, 0);
+	r.strict_after_ns = ISOL_STRICT_AFTER_MAX_NS + 1;
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS,
+			    "strict_after_ns over the limit");
 	r = base_req(ISOL_MODE_STRICT, 0);
 	r.noise = ISOL_NOISE_THP;
 	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "noise set");
@@ -243,6 +253,49 @@ static void t_syscall(int sig)
 	}
 	spin_ms(2000);
 	_exit(20);	/* still alive: SIGKILL never came */
+}
+
+/*
+ * Strict mode after a start-up: syscalls within the first 300 ms are
+ * recorded and isolation stays; the first one after sends the signal.
+ */
+static void t_strict_after(int unused)
+{
+	const unsigned long long after = 300000000ULL;
+	struct isol_opts o = { .mode = ISOL_MODE_STRICT, .signal = SIGUSR1,
+			       .quiesce_timeout_ns = 2000000000ULL };
+	struct isol_enable res;
+	struct isol_state st;
+	int fd, ret, tries, i;
+
+	(void)unused;
+	catch_usr1();
+	fd = prepare(2);
+	for (tries = 0; tries < 5; tries++) {
+		ret = isol_enable_after(fd, &o, after, &res);
+		if (ret != -EAGAIN)
+			break;
+	}
+	CHECK(ret == 0, "enable: %s (%s)", strerror(-ret),
+	      isol_reason_str(res.reason));
+	for (i = 0; i < 3; i++)
+		syscall(SYS_getppid);
+	CHECK(!got_usr1, "a syscall in the start-up sent the signal");
+	st = state_of(fd);
+	CHECK(st.state == ISOL_STATE_ISOLATED && st.nr_breaks >= 3 &&
+	      st.nr_by_cause[ISOL_CAUSE_SYSCALL] >= 3,
+	      "state %u, %llu breaks in the start-up", st.state,
+	      (unsigned long long)st.nr_breaks);
+	CHECK(st.strict_ns == st.enabled_ns + after, "strict_ns %llu, enabled %llu",
+	      (unsigned long long)st.strict_ns,
+	      (unsigned long long)st.enabled_ns);
+	spin_ms(400);
+	syscall(SYS_getppid);
+	st = expect_broken(fd, ISOL_CAUSE_SYSCALL);
+	CHECK(st.last_break.time_ns >= st.strict_ns,
+	      "the ending break came %lld ns before strict mode",
+	      (long long)(st.strict_ns - st.last_break.time_ns));
+	_exit(0);
 }
 
 static void t_file_fault(int sig)
@@ -1396,6 +1449,8 @@ static const struct test tests[] = {
 	  t_syscall, SIGKILL, SIGKILL, 10 },
 	{ "syscall-usr1", "strict: a syscall sends the chosen SIGUSR1, cause recorded",
 	  t_syscall, SIGUSR1, 0, 10 },
+	{ "strict-after", "strict after 300 ms: start-up syscalls logged, the first after sends SIGUSR1",
+	  t_strict_after, 0, 0, 10 },
 	{ "fault-kill", "strict: a fault on an mmapped file page kills with SIGKILL",
 	  t_file_fault, SIGKILL, SIGKILL, 10 },
 	{ "fault-usr1", "strict: a file page fault sends SIGUSR1 with the address",
