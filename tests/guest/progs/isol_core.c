@@ -792,6 +792,87 @@ static void t_enter_prevents(int skip)
 	_exit(0);
 }
 
+/*
+ * A DPDK-style program: the main thread stays on housekeeping CPU 0 and
+ * each worker ("lcore") thread isolates itself with its own isol_enter()
+ * on its own CPU, polls, and leaves with isol_exit().
+ */
+struct lcore {
+	int cpu;
+	volatile int ready, go, stop;
+	int err;
+	struct isol_enable res;
+	struct isol_state st;
+	__u64 breaks_at_go, breaks_at_stop;
+};
+
+static void *lcore_main(void *arg)
+{
+	struct lcore *lc = arg;
+	struct isol_config cfg = { .cpu = lc->cpu, .mode = ISOL_MODE_LOG_ONLY };
+	const struct isol_status *page;
+	struct isol_handle *h;
+
+	h = isol_enter(&cfg, &lc->res);
+	lc->err = h ? 0 : errno;
+	lc->ready = 1;
+	if (!h)
+		return NULL;
+	page = isol_handle_status(h);
+	while (!lc->go)
+		_mm_pause();
+	lc->breaks_at_go = isol_status_breaks(page);
+	while (!lc->stop)
+		_mm_pause();
+	lc->breaks_at_stop = isol_status_breaks(page);
+	isol_exit(h, &lc->st);
+	return NULL;
+}
+
+static void t_lcores(int unused)
+{
+	struct lcore lc[2] = { { .cpu = 2 }, { .cpu = 3 } };
+	pthread_t th[2];
+	int i;
+
+	(void)unused;
+	CHECK(isol_pin(0) == 0, "pin the main thread to CPU 0");
+	for (i = 0; i < 2; i++)
+		CHECK(pthread_create(&th[i], NULL, lcore_main, &lc[i]) == 0,
+		      "thread %d", i);
+	for (i = 0; i < 2; i++) {
+		CHECK(spin_until(&lc[i].ready, 20000), "lcore %d never got ready", i);
+		CHECK(!lc[i].err, "lcore on CPU %d: isol_enter: %s (%s)", lc[i].cpu,
+		      strerror(lc[i].err), isol_reason_str(lc[i].res.reason));
+		CHECK(lc[i].res.noise & ISOL_NOISE_THREADS,
+		      "lcore on CPU %d: sibling threads not predicted (noise 0x%x)",
+		      lc[i].cpu, lc[i].res.noise);
+	}
+	CHECK(read_module_value("isolated") == 2, "%ld tasks isolated, not 2",
+	      read_module_value("isolated"));
+	/* Both armed: from here on neither may be disturbed. */
+	lc[0].go = lc[1].go = 1;
+	usleep(500000);
+	lc[0].stop = lc[1].stop = 1;
+	for (i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		CHECK(lc[i].st.state == ISOL_STATE_ENDED &&
+		      lc[i].st.end_cause == ISOL_END_DISABLED &&
+		      lc[i].st.cpu == lc[i].cpu,
+		      "lcore on CPU %d: state %u, end %s, cpu %d", lc[i].cpu,
+		      lc[i].st.state, isol_end_str(lc[i].st.end_cause),
+		      lc[i].st.cpu);
+		CHECK(lc[i].breaks_at_stop == lc[i].breaks_at_go,
+		      "lcore on CPU %d: %llu breaks while both polled; last: %s",
+		      lc[i].cpu,
+		      (unsigned long long)(lc[i].breaks_at_stop - lc[i].breaks_at_go),
+		      lc[i].st.last_break.desc);
+		diag("lcore on CPU %d: %llu breaks in all, none while both polled",
+		     lc[i].cpu, (unsigned long long)lc[i].st.nr_breaks);
+	}
+	_exit(0);
+}
+
 static void t_exit(int unused)
 {
 	(void)unused;
@@ -1473,6 +1554,8 @@ static const struct test tests[] = {
 	  t_exec, true, 0, 10 },
 	{ "noise", "enable and GET_STATE predict noise: unlocked memory, THP, threads, RLIMIT_CPU; exec predicts again",
 	  t_noise, 0, 0, 20 },
+	{ "lcores", "two worker threads isolate themselves with isol_enter(), one per CPU, and poll undisturbed",
+	  t_lcores, 0, 0, 30 },
 	{ "enter-prevents", "isol_enter() locks memory and turns THP off: no noise predicted",
 	  t_enter_prevents, 0, 0, 20 },
 	{ "enter-skip-prevent", "isol_enter() with skip_prevent: unlocked memory and THP predicted",
