@@ -21,6 +21,7 @@
 #include <linux/module.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/smp.h>
 #include <linux/stacktrace.h>
 #include <linux/tick.h>
@@ -223,8 +224,9 @@ static void isol_probe_user_enter(void *data, int dummy)
 	if (!t || t->task != current || !pc->in_kernel)
 		return;
 	pc->in_kernel = false;
-	/* A sender noted while the task was in the kernel is not news. */
+	/* A sender or intruder noted while it was in the kernel is not news. */
 	WRITE_ONCE(pc->sender_set, false);
+	WRITE_ONCE(pc->intruder_set, false);
 	regs = task_pt_regs(current);
 	if (!pc->classified && regs->orig_ax != -1UL) {
 		/*
@@ -321,12 +323,57 @@ static bool isol_take_sender(struct isol_remote *r)
 	return set;
 }
 
+/*
+ * Note @p, another task, moved (@moved) or woken onto isolated @cpu by the
+ * current task: the IPI that makes room for it names it. Any CPU, under
+ * the runqueue or pi lock of @p.
+ */
+static void isol_note_intruder(int cpu, struct task_struct *p, bool moved)
+{
+	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, cpu);
+	struct isol_task *t = rcu_dereference_sched(pc->owner);
+	unsigned long flags;
+
+	if (!t || t->task == p || is_idle_task(p))
+		return;
+	raw_spin_lock_irqsave(&pc->sender_lock, flags);
+	pc->intruder_set = true;
+	pc->intruder_moved = moved;
+	pc->intruder_sibling = same_thread_group(p, t->task);
+	pc->intruder_pid = task_pid_nr(p);
+	strscpy(pc->intruder_comm, p->comm, sizeof(pc->intruder_comm));
+	raw_spin_unlock_irqrestore(&pc->sender_lock, flags);
+}
+
+/*
+ * The task the IPI now arriving makes room for, as the intruder hooks
+ * noted it, in words for the break's description; taken once.
+ */
+static void isol_take_intruder(struct isol_cpu *pc, char *buf, size_t size)
+{
+	raw_spin_lock(&pc->sender_lock);
+	if (pc->intruder_set)
+		snprintf(buf, size, ": %s[%d] %s here%s", pc->intruder_comm,
+			 pc->intruder_pid,
+			 pc->intruder_moved ? "moved" : "woken",
+			 pc->intruder_sibling ? ", of this program" : "");
+	pc->intruder_set = false;
+	raw_spin_unlock(&pc->sender_lock);
+}
+
 static void isol_break_ipi(struct isol_task *t, u32 cause, int vector,
 			   const char *what)
 {
+	char intruder[ISOL_DESC_LEN] = "";
 	struct isol_remote r;
+	bool sender = isol_take_sender(&r);
 
-	if (isol_take_sender(&r))
+	isol_take_intruder(this_cpu_ptr(&isol_cpus), intruder, sizeof(intruder));
+	/* With a task to name, the sender is in the record's own fields. */
+	if (intruder[0])
+		isol_break_local(t, cause, vector, 0, sender ? &r : NULL,
+				 "%s%s", what, intruder);
+	else if (sender)
 		isol_break_local(t, cause, vector, 0, &r, "%s from CPU %d (%s[%d])",
 				 what, r.sender_cpu, r.sender_comm, r.sender_pid);
 	else
@@ -451,8 +498,9 @@ static void isol_probe_sched_switch(void *data, bool preempt,
 	isol_remote_from_current(&r);
 	r.sender_pid = task_pid_nr(next);
 	strscpy(r.sender_comm, next->comm, sizeof(r.sender_comm));
-	isol_record_break(t, ISOL_CAUSE_PREEMPTED, 0, &r, "preempted by %s[%d]",
-			  r.sender_comm, r.sender_pid);
+	isol_record_break(t, ISOL_CAUSE_PREEMPTED, 0, &r, "preempted by %s[%d]%s",
+			  r.sender_comm, r.sender_pid,
+			  same_thread_group(next, prev) ? " of this program" : "");
 	irq_work_queue(&t->defer);
 }
 
@@ -463,6 +511,7 @@ static void isol_probe_migrate(void *data, struct task_struct *p, int dest_cpu)
 	struct isol_task *t = rcu_dereference_sched(pc->owner);
 	struct isol_remote r;
 
+	isol_note_intruder(dest_cpu, p, true);
 	if (!t || t->task != p || dest_cpu == t->cpu)
 		return;
 	isol_remote_from_current(&r);
@@ -481,6 +530,16 @@ static void isol_probe_migrate(void *data, struct task_struct *p, int dest_cpu)
 	 */
 	isol_task_end(t, ISOL_END_MIGRATED);
 	irq_work_queue(&t->defer);
+}
+
+/*
+ * A task is being woken, on the waker's CPU, before it is queued: one
+ * that can only run on an isolated CPU is woken there.
+ */
+static void isol_probe_waking(void *data, struct task_struct *p)
+{
+	if (p->nr_cpus_allowed == 1)
+		isol_note_intruder(cpumask_first(p->cpus_ptr), p, false);
 }
 
 static void isol_probe_exit(void *data, struct task_struct *p)
@@ -693,6 +752,7 @@ static struct isol_hook isol_hooks[] = {
 		true),
 	ISOL_TP("preemption", "sched_switch", isol_probe_sched_switch, true),
 	ISOL_TP("migration", "sched_migrate_task", isol_probe_migrate, true),
+	ISOL_TP("intruder", "sched_waking", isol_probe_waking, false),
 	ISOL_TP("exit", "sched_process_exit", isol_probe_exit, true),
 	ISOL_TP("exec", "sched_process_exec", isol_probe_exec, true),
 	ISOL_FT("affinity change", "set_cpus_allowed_common", isol_ftrace_affinity,

@@ -157,9 +157,15 @@ struct isol_cpu {
 	u64 entry_clock;		/* local_clock() at that entry */
 	u64 return_clock;		/* local_clock() at the last return */
 	u32 tick_dep;			/* tick_stop dependencies seen (quiesce) */
-	raw_spinlock_t sender_lock;	/* protects sender, sender_set */
+	raw_spinlock_t sender_lock;	/* protects the fields below */
 	struct isol_remote sender;	/* last CPU to send this CPU an IPI */
 	bool sender_set;
+	/* The last other task moved or woken here, for the IPI that follows. */
+	bool intruder_set;
+	bool intruder_moved;		/* moved here; else woken here */
+	bool intruder_sibling;		/* a thread of the isolated task's process */
+	pid_t intruder_pid;
+	char intruder_comm[ISOL_COMM_LEN];
 };
 
 DECLARE_PER_CPU(struct isol_cpu, isol_cpus);

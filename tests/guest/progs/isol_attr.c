@@ -289,9 +289,9 @@ static void t_setaffinity(int unused)
 	struct shared *s = shared_new();
 	struct isol_record r;
 	int p[2], mon, fd, status;
+	char ch = 0, intruder[32];
 	cpu_set_t set;
 	pid_t a, b;
-	char ch = 0;
 
 	(void)unused;
 	CHECK(isol_pin(0) == 0, "pin");
@@ -325,6 +325,62 @@ static void t_setaffinity(int unused)
 	      "sender CPU %d %s[%d], expected CPU 0 pid %d", r.brk.sender_cpu,
 	      r.brk.sender_comm, r.brk.sender_pid, getpid());
 	CHECK(stack_has(&r, "wake_up"), "no wake-up in the sender's stack");
+	snprintf(intruder, sizeof(intruder), "[%d] moved here", b);
+	CHECK(strstr(r.brk.desc, intruder), "\"%s\" does not name the task moved in, %d",
+	      r.brk.desc, b);
+	_exit(0);
+}
+
+/* A thread of the isolated task's own process, waiting on CPU 0. */
+struct sibling {
+	pid_t tid;
+	volatile int ready, go, done;
+};
+
+static void *sibling_main(void *arg)
+{
+	struct sibling *sb = arg;
+
+	sb->tid = gettid_();
+	isol_pin(0);
+	sb->ready = 1;
+	while (!sb->go)
+		__builtin_ia32_pause();
+	/* Pins itself onto the isolated CPU, as an lcore would. */
+	isol_pin(ISOL_CPU);
+	spin_ms(50);
+	sb->done = 1;
+	return NULL;
+}
+
+/* The program's own thread moved onto the CPU is named as such. */
+static void t_sibling(int unused)
+{
+	static struct isol_record recs[16];
+	struct sibling sb = { 0 };
+	char want[48];
+	bool found = false;
+	int mon, fd, n, i;
+	pthread_t th;
+
+	(void)unused;
+	mon = open_monitor();
+	CHECK(pthread_create(&th, NULL, sibling_main, &sb) == 0, "thread");
+	CHECK(spin_until(&sb.ready, 5000), "sibling never started");
+	fd = isolate(ISOL_CPU, ISOL_MODE_LOG_ONLY, 0, 0);
+	sb.go = 1;
+	CHECK(spin_until(&sb.done, 10000), "sibling never ran here");
+	isol_disable(fd);
+	pthread_join(th, NULL);
+	snprintf(want, sizeof(want), "[%d] moved here, of this program", sb.tid);
+	while (!found && (n = isol_monitor_read(mon, recs, 16)) > 0)
+		for (i = 0; i < n && !found; i++)
+			found = recs[i].type == ISOL_REC_BREAK &&
+				recs[i].brk.pid == gettid_() &&
+				strstr(recs[i].brk.desc, want);
+	if (!found)
+		dump_records(mon, gettid_());
+	CHECK(found, "no break of %d says \"%s\"", gettid_(), want);
 	_exit(0);
 }
 
@@ -759,8 +815,10 @@ static const struct test tests[] = {
 	  t_remote, 2, 0, 20 },
 	{ "resched", "remote: a signal's reschedule IPI names CPU 0 and the sender; that signal, not SIGUSR1, tells the task",
 	  t_remote, 3, 0, 20 },
-	{ "setaffinity", "remote: another task moved onto the CPU and woken names who woke it",
+	{ "setaffinity", "remote: another task moved onto the CPU and woken names it and who woke it",
 	  t_setaffinity, 0, 0, 20 },
+	{ "sibling", "remote: a thread of the program moved onto the CPU is named as one of this program",
+	  t_sibling, 0, 0, 20 },
 	{ "local-names", "local: syscall and timer breaks name the syscall and the callback",
 	  t_local_names, 0, 0, 20 },
 	{ "burst-live", "monitor: 10,000 breaks are all delivered or counted lost, no gaps",
