@@ -140,6 +140,8 @@ struct isol_cpu_stats {
 	u32 state;			/* ISOL_STATE_* */
 	u32 end_cause;
 	u64 since_ns;
+	u64 ended_ns;			/* 0 while isolated */
+	u64 max_quiet_ns;
 	u64 nr_by_cause[ISOL_NR_CAUSES];
 	u64 ns_by_cause[ISOL_NR_CAUSES];
 };

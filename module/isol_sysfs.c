@@ -52,7 +52,7 @@ struct isol_cpu_attr {
 	ssize_t (*show)(const struct isol_cpu_stats *s, char *buf);
 };
 
-#define ISOL_CPU_FILES	5
+#define ISOL_CPU_FILES	7
 
 /* A CPU's directory: a named group of the device, made before it appears. */
 struct isol_cpu_dir {
@@ -116,6 +116,16 @@ static ssize_t isol_show_since(const struct isol_cpu_stats *s, char *buf)
 	return sysfs_emit(buf, "%llu\n", s->since_ns);
 }
 
+static ssize_t isol_show_ended(const struct isol_cpu_stats *s, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", s->ended_ns);
+}
+
+static ssize_t isol_show_max_quiet(const struct isol_cpu_stats *s, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", s->max_quiet_ns);
+}
+
 static ssize_t isol_show_counts(const u64 *val, char *buf)
 {
 	ssize_t len = 0;
@@ -144,6 +154,8 @@ static const struct {
 	{ "task", isol_show_task },
 	{ "state", isol_show_state },
 	{ "since_ns", isol_show_since },
+	{ "ended_ns", isol_show_ended },
+	{ "max_quiet_ns", isol_show_max_quiet },
 	{ "breaks", isol_show_breaks },
 	{ "time_ns", isol_show_time },
 };

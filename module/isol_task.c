@@ -620,6 +620,8 @@ static void isol_file_attach(struct isol_file *ifile, struct isol_task *t)
 }
 
 /* What the per-CPU statistics show of @t. */
+static u64 isol_max_quiet(struct isol_task *t, u32 state);
+
 void isol_task_stats(struct isol_task *t, struct isol_cpu_stats *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -630,9 +632,11 @@ void isol_task_stats(struct isol_task *t, struct isol_cpu_stats *s)
 	strscpy(s->comm, t->last.b.cause ? t->last.b.comm : t->comm,
 		sizeof(s->comm));
 	s->since_ns = t->enabled_ns;
+	s->ended_ns = t->ended_ns;
 	memcpy(s->nr_by_cause, t->nr_by_cause, sizeof(s->nr_by_cause));
 	memcpy(s->ns_by_cause, t->ns_by_cause, sizeof(s->ns_by_cause));
 	raw_spin_unlock_irq(&t->lock);
+	s->max_quiet_ns = isol_max_quiet(t, s->state);
 }
 
 /*

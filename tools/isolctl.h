@@ -125,6 +125,8 @@ struct cpu_record {
 	int pid;			/* 0 when no task */
 	char comm[32];
 	uint64_t since_ns;
+	uint64_t ended_ns;		/* 0 while isolated (or an older module) */
+	uint64_t max_quiet_ns;		/* 0 from an older module */
 	uint64_t breaks[ISOL_NR_CAUSES];
 	uint64_t time_ns[ISOL_NR_CAUSES];
 	uint64_t nr_breaks;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* isolctl run: the report printed when the command exits. */
 #define _GNU_SOURCE
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -15,14 +16,16 @@ int run_exit_code(int wstatus)
 	return EXIT_RUN_FAILED;
 }
 
-void report_attribute(struct run_report *r, const struct isol_break *b,
+/* Count @b into the table @attr of *@nr entries, at most @max. */
+static void attribute(struct attribution *attr, int *nr, int max,
+		      uint64_t *other, const struct isol_break *b,
 		      const char *func)
 {
 	struct attribution *a;
 	int i;
 
-	for (i = 0; i < r->nr_attr; i++) {
-		a = &r->attr[i];
+	for (i = 0; i < *nr; i++) {
+		a = &attr[i];
 		if (a->cause == b->cause && a->sender_cpu == b->sender_cpu &&
 		    !strncmp(a->sender_comm, b->sender_comm, ISOL_COMM_LEN) &&
 		    !strncmp(a->func, func, ISOL_SYM_LEN)) {
@@ -30,11 +33,11 @@ void report_attribute(struct run_report *r, const struct isol_break *b,
 			return;
 		}
 	}
-	if (r->nr_attr == MAX_ATTRIBUTIONS) {
-		r->other_stolen++;
+	if (*nr == max) {
+		(*other)++;
 		return;
 	}
-	a = &r->attr[r->nr_attr++];
+	a = &attr[(*nr)++];
 	memset(a, 0, sizeof(*a));
 	a->cause = b->cause;
 	a->sender_cpu = b->sender_cpu;
@@ -42,6 +45,83 @@ void report_attribute(struct run_report *r, const struct isol_break *b,
 		 b->sender_comm);
 	snprintf(a->func, sizeof(a->func), "%.*s", ISOL_SYM_LEN, func);
 	a->count = 1;
+}
+
+void report_attribute(struct run_report *r, const struct isol_break *b,
+		      const char *func)
+{
+	struct thread_report *t;
+
+	if (b->pid == r->pid) {
+		attribute(r->attr, &r->nr_attr, MAX_ATTRIBUTIONS,
+			  &r->other_stolen, b, func);
+		return;
+	}
+	t = report_thread(r, b->pid, b->cpu);
+	if (t)
+		attribute(t->attr, &t->nr_attr, MAX_THREAD_ATTRIBUTIONS,
+			  &t->other_stolen, b, func);
+}
+
+/* The process a thread belongs to, and that process's parent; 0 if gone. */
+static int proc_ids(int tid, int *ppid)
+{
+	char path[64], buf[4096], *p;
+	int tgid = 0;
+
+	*ppid = 0;
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	if (read_text(path, buf, sizeof(buf)) < 0)
+		return 0;
+	p = strstr(buf, "\nTgid:");
+	if (p)
+		tgid = atoi(p + 6);
+	p = strstr(buf, "\nPPid:");
+	if (p)
+		*ppid = atoi(p + 6);
+	return tgid;
+}
+
+/* Whether thread @tid is the command's or a descendant process's. */
+static bool of_command(int tid, int command)
+{
+	int pid, ppid, depth;
+
+	pid = proc_ids(tid, &ppid);
+	for (depth = 0; pid > 1 && depth < 64; depth++) {
+		if (pid == command)
+			return true;
+		pid = ppid;
+		proc_ids(pid, &ppid);
+	}
+	return false;
+}
+
+struct thread_report *report_thread(struct run_report *r, int tid, int cpu)
+{
+	struct thread_report *t;
+	int i;
+
+	if (tid <= 0 || tid == r->pid)
+		return NULL;
+	for (i = 0; i < r->nr_threads; i++)
+		if (r->threads[i].tid == tid)
+			return &r->threads[i];
+	for (i = 0; i < r->nr_not_threads; i++)
+		if (r->not_threads[i] == tid)
+			return NULL;
+	if (!of_command(tid, r->pid)) {
+		if (r->nr_not_threads < MAX_THREADS)
+			r->not_threads[r->nr_not_threads++] = tid;
+		return NULL;
+	}
+	if (r->nr_threads == MAX_THREADS)
+		return NULL;
+	t = &r->threads[r->nr_threads++];
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	t->cpu = cpu;
+	return t;
 }
 
 static const char *mode_str(unsigned int mode)
@@ -99,6 +179,92 @@ static unsigned int noise_shown(const struct run_report *r)
 	return noise;
 }
 
+
+/* Stolen breaks by source, one line each, under @indent. */
+static void text_sources(FILE *f, const char *indent,
+			 const struct attribution *attr, int nr, uint64_t other)
+{
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		const struct attribution *at = &attr[i];
+
+		fprintf(f, "%s%8llu  %-12s", indent, (unsigned long long)at->count,
+			isol_cause_name(at->cause));
+		if (at->sender_cpu >= 0)
+			fprintf(f, " from cpu %d", at->sender_cpu);
+		if (at->sender_comm[0])
+			fprintf(f, " (%s)", at->sender_comm);
+		if (at->func[0])
+			fprintf(f, " ran %s", at->func);
+		fputc('\n', f);
+	}
+	if (other)
+		fprintf(f, "%s%8llu  from other sources\n", indent,
+			(unsigned long long)other);
+}
+
+static uint64_t thread_self(const struct thread_report *t)
+{
+	return t->rec.breaks[ISOL_CAUSE_SYSCALL] +
+	       t->rec.breaks[ISOL_CAUSE_PAGE_FAULT] +
+	       t->rec.breaks[ISOL_CAUSE_EXCEPTION];
+}
+
+static uint64_t thread_isolated_ns(const struct thread_report *t)
+{
+	return t->rec.ended_ns > t->rec.since_ns ?
+	       t->rec.ended_ns - t->rec.since_ns : 0;
+}
+
+/* One section per thread that isolated itself, then the totals. */
+static void text_threads(const struct run_report *r, FILE *f)
+{
+	uint64_t all = r->have_state ? r->st.nr_breaks : 0, self = 0, stolen;
+	char a[64], b[64];
+	unsigned int c;
+	int i;
+
+	if (!r->nr_threads)
+		return;
+	breaks_split(r, &self, &stolen);
+	fprintf(f, "  threads of the command that isolated themselves: %d\n",
+		r->nr_threads);
+	for (i = 0; i < r->nr_threads; i++) {
+		const struct thread_report *t = &r->threads[i];
+
+		if (!t->have_rec) {
+			fprintf(f, "  thread %d on cpu %d: its record was replaced by a later "
+				"isolation there\n", t->tid, t->cpu);
+			continue;
+		}
+		fprintf(f, "  thread %s[%d] on cpu %d: isolated %s, %s%s\n", t->comm,
+			t->tid, t->cpu,
+			t->rec.ended_ns ? format_ns(thread_isolated_ns(t), a, sizeof(a)) :
+			"until now", t->rec.ended_ns ? "ended: " : "",
+			t->rec.ended_ns ? t->rec.end : "still isolated");
+		fprintf(f, "    breaks       %llu: %llu self-inflicted, %llu stolen; "
+			"longest quiet %s\n", (unsigned long long)t->rec.nr_breaks,
+			(unsigned long long)thread_self(t),
+			(unsigned long long)(t->rec.nr_breaks - thread_self(t)),
+			format_ns(t->rec.max_quiet_ns, b, sizeof(b)));
+		for (c = 1; c < ISOL_NR_CAUSES; c++)
+			if (t->rec.breaks[c])
+				fprintf(f, "    %-14s %-7s %8llu %12s\n", isol_cause_name(c),
+					ISOL_CAUSE_IS_SELF(c) ? "self" : "stolen",
+					(unsigned long long)t->rec.breaks[c],
+					format_ns(t->rec.time_ns[c], a, sizeof(a)));
+		if (t->nr_attr || t->other_stolen) {
+			fprintf(f, "    stolen, by source:\n");
+			text_sources(f, "      ", t->attr, t->nr_attr, t->other_stolen);
+		}
+		all += t->rec.nr_breaks;
+		self += thread_self(t);
+	}
+	fprintf(f, "  all threads    %llu breaks: %llu self-inflicted, %llu stolen\n",
+		(unsigned long long)all, (unsigned long long)self,
+		(unsigned long long)(all - self));
+}
 /*
  * Breaks logged before strict mode took over: all of them but the one that
  * ended isolation, since in strict mode the first break after ends it.
@@ -117,7 +283,6 @@ void report_text(const struct run_report *r, FILE *f)
 	char a[64], b[64], how[96], desc[256], sig[32];
 	uint64_t self, stolen;
 	unsigned int c, noise;
-	int i;
 
 	exit_words(r, how, sizeof(how));
 	fprintf(f, "isolctl: %s ran %s on cpu %d (%s%s%s%s%s), %s\n", r->argv[0],
@@ -160,22 +325,7 @@ void report_text(const struct run_report *r, FILE *f)
 	}
 	if (stolen && r->monitored) {
 		fprintf(f, "  stolen, by source:\n");
-		for (i = 0; i < r->nr_attr; i++) {
-			const struct attribution *at = &r->attr[i];
-
-			fprintf(f, "    %8llu  %-12s", (unsigned long long)at->count,
-				isol_cause_name(at->cause));
-			if (at->sender_cpu >= 0)
-				fprintf(f, " from cpu %d", at->sender_cpu);
-			if (at->sender_comm[0])
-				fprintf(f, " (%s)", at->sender_comm);
-			if (at->func[0])
-				fprintf(f, " ran %s", at->func);
-			fputc('\n', f);
-		}
-		if (r->other_stolen)
-			fprintf(f, "    %8llu  from other sources\n",
-				(unsigned long long)r->other_stolen);
+		text_sources(f, "    ", r->attr, r->nr_attr, r->other_stolen);
 	} else if (stolen && r->no_monitor_why) {
 		fprintf(f, "  stolen, by source: unknown (%s)\n", r->no_monitor_why);
 	}
@@ -188,6 +338,7 @@ void report_text(const struct run_report *r, FILE *f)
 		fprintf(f, "  %-14s %s\n", r->st.end_cause == ISOL_END_BREAK ?
 			"first break" : "last break", desc);
 	}
+	text_threads(r, f);
 	noise = noise_shown(r);
 	if (noise) {
 		const char *what, *fix;
@@ -237,6 +388,74 @@ static void json_break(struct json *j, const char *key, const struct isol_break 
 	else
 		json_null(j, "func");
 	json_obj_end(j);
+}
+
+
+static void json_sources(struct json *j, const struct attribution *attr, int nr)
+{
+	int i;
+
+	json_arr_begin(j, "stolen_by_source");
+	for (i = 0; i < nr; i++) {
+		const struct attribution *at = &attr[i];
+
+		json_obj_begin(j, NULL);
+		json_str(j, "cause", isol_cause_name(at->cause));
+		if (at->sender_cpu >= 0)
+			json_i64(j, "sender_cpu", at->sender_cpu);
+		else
+			json_null(j, "sender_cpu");
+		json_str(j, "sender_comm", at->sender_comm[0] ? at->sender_comm : NULL);
+		json_str(j, "func", at->func[0] ? at->func : NULL);
+		json_u64(j, "count", at->count);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static void json_threads(struct json *j, const struct run_report *r)
+{
+	unsigned int c;
+	int i;
+
+	json_arr_begin(j, "threads");
+	for (i = 0; i < r->nr_threads; i++) {
+		const struct thread_report *t = &r->threads[i];
+
+		json_obj_begin(j, NULL);
+		json_i64(j, "tid", t->tid);
+		json_i64(j, "cpu", t->cpu);
+		json_bool(j, "have_record", t->have_rec);
+		if (t->have_rec) {
+			json_str(j, "comm", t->comm);
+			json_str(j, "state", t->rec.ended_ns ? "ended" : "isolated");
+			json_str(j, "end_cause", t->rec.ended_ns ? t->rec.end : NULL);
+			if (t->rec.ended_ns)
+				json_u64(j, "isolated_ns", thread_isolated_ns(t));
+			else
+				json_null(j, "isolated_ns");
+			json_u64(j, "breaks", t->rec.nr_breaks);
+			json_u64(j, "self_inflicted", thread_self(t));
+			json_u64(j, "stolen", t->rec.nr_breaks - thread_self(t));
+			json_u64(j, "longest_quiet_ns", t->rec.max_quiet_ns);
+			json_arr_begin(j, "causes");
+			for (c = 1; c < ISOL_NR_CAUSES; c++) {
+				if (!t->rec.breaks[c])
+					continue;
+				json_obj_begin(j, NULL);
+				json_str(j, "cause", isol_cause_name(c));
+				json_bool(j, "self", ISOL_CAUSE_IS_SELF(c));
+				json_u64(j, "count", t->rec.breaks[c]);
+				json_u64(j, "time_ns", t->rec.time_ns[c]);
+				json_obj_end(j);
+			}
+			json_arr_end(j);
+		}
+		json_sources(j, t->attr, t->nr_attr);
+		json_u64(j, "stolen_other_sources", t->other_stolen);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
 }
 
 void report_json(const struct run_report *r, FILE *f)
@@ -334,23 +553,9 @@ void report_json(const struct run_report *r, FILE *f)
 		json_null(&j, "state");
 	}
 	json_bool(&j, "monitored", r->monitored);
-	json_arr_begin(&j, "stolen_by_source");
-	for (i = 0; i < r->nr_attr; i++) {
-		const struct attribution *at = &r->attr[i];
-
-		json_obj_begin(&j, NULL);
-		json_str(&j, "cause", isol_cause_name(at->cause));
-		if (at->sender_cpu >= 0)
-			json_i64(&j, "sender_cpu", at->sender_cpu);
-		else
-			json_null(&j, "sender_cpu");
-		json_str(&j, "sender_comm", at->sender_comm[0] ? at->sender_comm : NULL);
-		json_str(&j, "func", at->func[0] ? at->func : NULL);
-		json_u64(&j, "count", at->count);
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
+	json_sources(&j, r->attr, r->nr_attr);
 	json_u64(&j, "stolen_other_sources", r->other_stolen);
+	json_threads(&j, r);
 	json_u64(&j, "records_lost", r->records_lost);
 	if (r->fair_server_cpu >= 0) {
 		json_obj_begin(&j, "fair_server");

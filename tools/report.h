@@ -16,6 +16,24 @@ struct attribution {
 };
 
 #define MAX_ATTRIBUTIONS 32
+#define MAX_THREAD_ATTRIBUTIONS 8
+#define MAX_THREADS 64
+
+/*
+ * Another thread of the command (or of a process it started) that isolated
+ * itself, through its own open file (libisol's isol_enter() from each
+ * worker): seen in the per-CPU statistics and the break stream.
+ */
+struct thread_report {
+	int tid;
+	char comm[ISOL_COMM_LEN + 1];
+	int cpu;
+	struct cpu_record rec;		/* its CPU's statistics, at the end */
+	bool have_rec;			/* rec still describes this thread */
+	struct attribution attr[MAX_THREAD_ATTRIBUTIONS];
+	int nr_attr;
+	uint64_t other_stolen;
+};
 
 struct run_report {
 	char *const *argv;		/* the command */
@@ -37,6 +55,10 @@ struct run_report {
 	uint64_t records_lost;
 	int fair_server_cpu;		/* -1 when left alone */
 	char fair_server_was[32];
+	struct thread_report threads[MAX_THREADS];
+	int nr_threads;
+	int not_threads[MAX_THREADS];	/* tids seen, not the command's */
+	int nr_not_threads;
 };
 
 /* The exit status of isolctl run for a command's wait status. */
@@ -44,6 +66,12 @@ int run_exit_code(int wstatus);
 /* Count a stolen break record into the report's attribution table. */
 void report_attribute(struct run_report *r, const struct isol_break *b,
 		      const char *func);
+/*
+ * The report's section for thread @tid on @cpu, added when the thread
+ * belongs to the command (its process, or one the command started);
+ * NULL when it does not, or there is no room.
+ */
+struct thread_report *report_thread(struct run_report *r, int tid, int cpu);
 void report_text(const struct run_report *r, FILE *f);
 void report_json(const struct run_report *r, FILE *f);
 

@@ -486,10 +486,12 @@ static bool drain_monitor(int monfd, struct run_report *r)
 		for (i = 0; i < n; i++) {
 			if (recs[i].type == ISOL_REC_LOST) {
 				r->records_lost += recs[i].nr_lost;
-			} else if (recs[i].type == ISOL_REC_BREAK &&
-				   recs[i].brk.pid == r->pid &&
-				   !ISOL_CAUSE_IS_SELF(recs[i].brk.cause)) {
+			} else if (recs[i].type != ISOL_REC_BREAK) {
+				continue;
+			} else if (!ISOL_CAUSE_IS_SELF(recs[i].brk.cause)) {
 				report_attribute(r, &recs[i].brk, recs[i].func);
+			} else if (recs[i].brk.pid != r->pid) {
+				report_thread(r, recs[i].brk.pid, recs[i].brk.cpu);
 			}
 		}
 	}
@@ -509,15 +511,51 @@ static int wstatus_of(const siginfo_t *si)
 }
 
 /*
- * Wait for the child to exit, reading the break stream meanwhile. The child
- * is left a zombie, so that its pid still names it when GET_STATE asks.
+ * Threads of the command isolated on the other nohz_full CPUs, as their
+ * statistics name them; those with breaks also come from the stream.
  */
-static void wait_child(pid_t pid, int monfd, struct run_report *r)
+static void find_threads(const struct cpuset *nohz, struct run_report *r)
+{
+	struct cpu_record rec;
+	int cpu;
+
+	for_each_cpu(cpu, nohz) {
+		if (cpu == r->cpu)
+			continue;
+		cpu_record_read(cpu, &rec);
+		if (rec.pid && !strcmp(rec.state, "isolated"))
+			report_thread(r, rec.pid, cpu);
+	}
+}
+
+/* The end of each thread's isolation, from its CPU's statistics. */
+static void read_threads(struct run_report *r)
+{
+	struct thread_report *t;
+	int i;
+
+	for (i = 0; i < r->nr_threads; i++) {
+		t = &r->threads[i];
+		cpu_record_read(t->cpu, &t->rec);
+		t->have_rec = t->rec.pid == t->tid;
+		if (t->have_rec)
+			snprintf(t->comm, sizeof(t->comm), "%s", t->rec.comm);
+	}
+}
+
+/*
+ * Wait for the child to exit, reading the break stream and looking for
+ * threads of the command isolated on their own meanwhile (every 100 ms).
+ * The child is left a zombie, so that its pid still names it when
+ * GET_STATE asks.
+ */
+static void wait_child(pid_t pid, int monfd, const struct cpuset *nohz,
+		       struct run_report *r)
 {
 	int pidfd = syscall(SYS_pidfd_open, pid, 0);
 	struct pollfd pfd[2];
 	siginfo_t si;
-	int ret;
+	int ret, n;
 
 	r->monitored = monfd >= 0;
 	for (;;) {
@@ -525,14 +563,17 @@ static void wait_child(pid_t pid, int monfd, struct run_report *r)
 			kill(pid, forward_sig);
 			forward_sig = 0;
 		}
-		if (pidfd >= 0 && r->monitored) {
+		find_threads(nohz, r);
+		if (pidfd >= 0) {
 			pfd[0] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
 			pfd[1] = (struct pollfd){ .fd = monfd, .events = POLLIN };
-			if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			n = poll(pfd, r->monitored ? 2 : 1, 100);
+			if (n < 0 && errno != EINTR)
 				break;
-			if (pfd[1].revents && !drain_monitor(monfd, r))
+			if (n > 0 && r->monitored && pfd[1].revents &&
+			    !drain_monitor(monfd, r))
 				r->monitored = false;
-			if (!pfd[0].revents)
+			if (n <= 0 || !pfd[0].revents)
 				continue;
 		}
 		memset(&si, 0, sizeof(si));
@@ -546,6 +587,7 @@ static void wait_child(pid_t pid, int monfd, struct run_report *r)
 		close(pidfd);
 	if (r->monitored && !drain_monitor(monfd, r))
 		r->monitored = false;
+	read_threads(r);
 	r->wstatus = wstatus_of(&si);
 }
 
@@ -686,7 +728,7 @@ int cmd_run(int argc, char **argv)
 	r.signal = ctl.signal ? ctl.signal : SIGKILL;
 	r.strict_after_ns = ctl.strict_after_ns;
 	r.pid = pid;
-	wait_child(pid, monfd, &r);
+	wait_child(pid, monfd, &ci.nohz_full, &r);
 	r.runtime_ns = now_ns() - t0;
 	fair_server_restore(&fs);
 	if (fs.cpu >= 0) {

@@ -519,6 +519,10 @@ void cpu_record_read(int cpu, struct cpu_record *r)
 		sscanf(buf, "%d %31[^\n]", &r->pid, r->comm);
 	snprintf(p, sizeof(p), "%s/since_ns", dir);
 	read_u64(p, &r->since_ns);
+	snprintf(p, sizeof(p), "%s/ended_ns", dir);
+	read_u64(p, &r->ended_ns);
+	snprintf(p, sizeof(p), "%s/max_quiet_ns", dir);
+	read_u64(p, &r->max_quiet_ns);
 	snprintf(p, sizeof(p), "%s/breaks", dir);
 	read_cause_file(p, r->breaks);
 	snprintf(p, sizeof(p), "%s/time_ns", dir);

@@ -155,6 +155,19 @@ check "run --strict-after over 60m: exit 125, says the range ($rc)" \
 isolctl run --strict-after 1s --log-only -- true 2>/dev/null
 check "run --strict-after with --log-only: exit 125" test $? = 125
 
+# A program whose worker threads isolate themselves (DPDK lcores): each
+# gets its section, from its CPU's statistics and the break stream.
+isolctl run -c 1 --json /tmp/lcores.json -- isol_spin lcores 2 500 2>/tmp/lcores.err
+rc=$?
+cat /tmp/lcores.err
+check "run: two self-isolating worker threads get a section each, on cpus 2 and 3 ($rc)" \
+	test "$rc/$(jq -c '[.threads[].cpu] | sort' /tmp/lcores.json)" = "0/[2,3]"
+check "run: each worker's section: ended by isol_exit, its syscall counted, its longest quiet stretch" \
+	test "$(jq '[.threads[] | select(.have_record and .end_cause == "disabled" and .self_inflicted >= 1 and .longest_quiet_ns > 0)] | length' /tmp/lcores.json)" = 2
+check "run: the text report has a section per worker and the totals of all threads" \
+	grep -Eq '^  threads of the command that isolated themselves: 2' /tmp/lcores.err
+check "run: the text report's totals line" grep -Eq '^  all threads +[0-9]+ breaks' /tmp/lcores.err
+
 # Exit codes.
 isolctl run -q -- sh -c 'exit 3'
 check "run passes the command's status through" test $? = 3

@@ -712,6 +712,11 @@ static void t_sysfs(int unused)
 	CHECK(!strcmp(line, expect), "task: \"%s\", expected \"%s\"", line, expect);
 	read_line("since_ns", line, sizeof(line));
 	CHECK(strtoull(line, NULL, 10) == st.enabled_ns, "since_ns %s", line);
+	read_line("ended_ns", line, sizeof(line));
+	CHECK(strtoull(line, NULL, 10) == st.ended_ns, "ended_ns %s", line);
+	read_line("max_quiet_ns", line, sizeof(line));
+	CHECK(strtoull(line, NULL, 10) == st.max_quiet_ns, "max_quiet_ns %s, GET_STATE %llu",
+	      line, (unsigned long long)st.max_quiet_ns);
 	_exit(0);
 }
 

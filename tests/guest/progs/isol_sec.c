@@ -359,9 +359,10 @@ static void t_no_addresses(int unused)
 	while ((d = readdir(dir))) {
 		if (!strncmp(d->d_name, "cpu", 3)) {
 			static const char *const files[] = {
-				"task", "state", "since_ns", "breaks", "time_ns" };
+				"task", "state", "since_ns", "ended_ns",
+				"max_quiet_ns", "breaks", "time_ns" };
 
-			for (i = 0; i < 5; i++) {
+			for (i = 0; i < 7; i++) {
 				snprintf(path, sizeof(path), SYSFS_DIR "%s/%s",
 					 d->d_name, files[i]);
 				check_file(path);
