@@ -532,14 +532,18 @@ static void find_threads(const struct cpuset *nohz, struct run_report *r)
 static void read_threads(struct run_report *r)
 {
 	struct thread_report *t;
+	size_t n;
 	int i;
 
 	for (i = 0; i < r->nr_threads; i++) {
 		t = &r->threads[i];
 		cpu_record_read(t->cpu, &t->rec);
 		t->have_rec = t->rec.pid == t->tid;
-		if (t->have_rec)
-			snprintf(t->comm, sizeof(t->comm), "%s", t->rec.comm);
+		if (t->have_rec) {
+			n = strnlen(t->rec.comm, sizeof(t->comm) - 1);
+			memcpy(t->comm, t->rec.comm, n);
+			t->comm[n] = '\0';
+		}
 	}
 }
 
