@@ -294,9 +294,11 @@ static int run_test(const struct test *t, char *why, size_t len)
 }
 
 
-int run_tests(const struct test *tests, size_t n, int argc, char **argv)
+int run_tests(const struct test *tests, size_t n, int argc, char **argv,
+	      unsigned int retries)
 {
 	int failed = 0, a, ok;
+	unsigned int tries;
 	char why[256];
 	size_t i;
 
@@ -309,6 +311,10 @@ int run_tests(const struct test *tests, size_t n, int argc, char **argv)
 		}
 		diag("running %s", tests[i].name);
 		ok = run_test(&tests[i], why, sizeof(why));
+		for (tries = 0; !ok && tries < retries; tries++) {
+			diag("running %s again", tests[i].name);
+			ok = run_test(&tests[i], why, sizeof(why));
+		}
 		if (ok < 0)
 			printf("ok - %s # SKIP %s\n", tests[i].desc, why);
 		else

@@ -67,6 +67,11 @@ pid_t fork_isolated(struct shared *s, int cpu, unsigned int mode, int sig,
 void expect_exit_ok(pid_t pid, const char *who);
 
 /* Run the tests named in argv (all when none); returns the exit status. */
-int run_tests(const struct test *tests, size_t n, int argc, char **argv);
+/*
+ * Run @tests (those named in argv, else all). A failed test runs again up
+ * to @retries times, each retry said in a comment; 0 for none.
+ */
+int run_tests(const struct test *tests, size_t n, int argc, char **argv,
+	      unsigned int retries);
 
 #endif /* GUEST_H */

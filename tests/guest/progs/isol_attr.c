@@ -846,5 +846,5 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	calibrate_tsc();
-	return run_tests(tests, sizeof(tests) / sizeof(tests[0]), argc, argv);
+	return run_tests(tests, sizeof(tests) / sizeof(tests[0]), argc, argv, 0);
 }
