@@ -127,8 +127,8 @@ struct cpu_record {
 	uint64_t since_ns;
 	uint64_t ended_ns;		/* 0 while isolated (or an older module) */
 	uint64_t max_quiet_ns;		/* 0 from an older module */
-	uint64_t breaks[ISOL_NR_CAUSES];
-	uint64_t time_ns[ISOL_NR_CAUSES];
+	__u64 breaks[ISOL_NR_CAUSES];
+	__u64 time_ns[ISOL_NR_CAUSES];
 	uint64_t nr_breaks;
 };
 void cpu_record_read(int cpu, struct cpu_record *r);

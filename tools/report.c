@@ -136,7 +136,8 @@ static uint64_t isolated_ns(const struct run_report *r)
 	return r->st.ended_ns - r->st.enabled_ns;
 }
 
-static void breaks_split(const struct run_report *r, uint64_t *self,
+/* Breaks counted by cause, split into self-inflicted and stolen. */
+static void counts_split(const __u64 *by_cause, uint64_t *self,
 			 uint64_t *stolen)
 {
 	unsigned int c;
@@ -144,9 +145,32 @@ static void breaks_split(const struct run_report *r, uint64_t *self,
 	*self = *stolen = 0;
 	for (c = 1; c < ISOL_NR_CAUSES; c++) {
 		if (ISOL_CAUSE_IS_SELF(c))
-			*self += r->st.nr_by_cause[c];
+			*self += by_cause[c];
 		else
-			*stolen += r->st.nr_by_cause[c];
+			*stolen += by_cause[c];
+	}
+}
+
+static void breaks_split(const struct run_report *r, uint64_t *self,
+			 uint64_t *stolen)
+{
+	counts_split(r->st.nr_by_cause, self, stolen);
+}
+
+/* One line per cause with breaks: its kind, count and time (NULL: "-"). */
+static void text_causes(FILE *f, const char *indent, const __u64 *count,
+			const __u64 *ns)
+{
+	unsigned int c;
+	char t[64];
+
+	for (c = 1; c < ISOL_NR_CAUSES; c++) {
+		if (!count[c])
+			continue;
+		fprintf(f, "%s%-14s %-7s %8llu %12s\n", indent, isol_cause_name(c),
+			ISOL_CAUSE_IS_SELF(c) ? "self" : "stolen",
+			(unsigned long long)count[c],
+			ns ? format_ns(ns[c], t, sizeof(t)) : "-");
 	}
 }
 
@@ -179,7 +203,6 @@ static unsigned int noise_shown(const struct run_report *r)
 	return noise;
 }
 
-
 /* Stolen breaks by source, one line each, under @indent. */
 static void text_sources(FILE *f, const char *indent,
 			 const struct attribution *attr, int nr, uint64_t other)
@@ -206,9 +229,10 @@ static void text_sources(FILE *f, const char *indent,
 
 static uint64_t thread_self(const struct thread_report *t)
 {
-	return t->rec.breaks[ISOL_CAUSE_SYSCALL] +
-	       t->rec.breaks[ISOL_CAUSE_PAGE_FAULT] +
-	       t->rec.breaks[ISOL_CAUSE_EXCEPTION];
+	uint64_t self, stolen;
+
+	counts_split(t->rec.breaks, &self, &stolen);
+	return self;
 }
 
 static uint64_t thread_isolated_ns(const struct thread_report *t)
@@ -222,7 +246,6 @@ static void text_threads(const struct run_report *r, FILE *f)
 {
 	uint64_t all = r->have_state ? r->st.nr_breaks : 0, self = 0, stolen;
 	char a[64], b[64];
-	unsigned int c;
 	int i;
 
 	if (!r->nr_threads)
@@ -248,12 +271,7 @@ static void text_threads(const struct run_report *r, FILE *f)
 			(unsigned long long)thread_self(t),
 			(unsigned long long)(t->rec.nr_breaks - thread_self(t)),
 			format_ns(t->rec.max_quiet_ns, b, sizeof(b)));
-		for (c = 1; c < ISOL_NR_CAUSES; c++)
-			if (t->rec.breaks[c])
-				fprintf(f, "    %-14s %-7s %8llu %12s\n", isol_cause_name(c),
-					ISOL_CAUSE_IS_SELF(c) ? "self" : "stolen",
-					(unsigned long long)t->rec.breaks[c],
-					format_ns(t->rec.time_ns[c], a, sizeof(a)));
+		text_causes(f, "    ", t->rec.breaks, t->rec.time_ns);
 		if (t->nr_attr || t->other_stolen) {
 			fprintf(f, "    stolen, by source:\n");
 			text_sources(f, "      ", t->attr, t->nr_attr, t->other_stolen);
@@ -265,6 +283,7 @@ static void text_threads(const struct run_report *r, FILE *f)
 		(unsigned long long)all, (unsigned long long)self,
 		(unsigned long long)(all - self));
 }
+
 /*
  * Breaks logged before strict mode took over: all of them but the one that
  * ended isolation, since in strict mode the first break after ends it.
@@ -282,7 +301,7 @@ void report_text(const struct run_report *r, FILE *f)
 {
 	char a[64], b[64], how[96], desc[256], sig[32];
 	uint64_t self, stolen;
-	unsigned int c, noise;
+	unsigned int noise;
 
 	exit_words(r, how, sizeof(how));
 	fprintf(f, "isolctl: %s ran %s on cpu %d (%s%s%s%s%s), %s\n", r->argv[0],
@@ -314,14 +333,8 @@ void report_text(const struct run_report *r, FILE *f)
 	if (r->st.nr_breaks) {
 		fprintf(f, "  %-14s %-7s %8s %12s\n", "cause", "kind", "count",
 			"time lost");
-		for (c = 1; c < ISOL_NR_CAUSES; c++) {
-			if (!r->st.nr_by_cause[c])
-				continue;
-			fprintf(f, "  %-14s %-7s %8llu %12s\n", isol_cause_name(c),
-				ISOL_CAUSE_IS_SELF(c) ? "self" : "stolen",
-				(unsigned long long)r->st.nr_by_cause[c],
-				r->timing ? format_ns(r->st.ns_by_cause[c], b, sizeof(b)) : "-");
-		}
+		text_causes(f, "  ", r->st.nr_by_cause,
+			    r->timing ? r->st.ns_by_cause : NULL);
 	}
 	if (stolen && r->monitored) {
 		fprintf(f, "  stolen, by source:\n");

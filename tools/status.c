@@ -214,7 +214,7 @@ static void print_text(const struct status_ctl *ctl)
 			       ctl->rows[i].detail);
 }
 
-static void json_causes(struct json *j, const char *key, const uint64_t *vals)
+static void json_causes(struct json *j, const char *key, const __u64 *vals)
 {
 	int c;
 

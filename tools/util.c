@@ -481,7 +481,7 @@ int cause_by_name(const char *name)
 }
 
 /* "<name> <value>" lines into @vals, by cause. */
-static void read_cause_file(const char *path, uint64_t *vals)
+static void read_cause_file(const char *path, __u64 *vals)
 {
 	char buf[4096], *line, *save = NULL;
 	unsigned long long v;
