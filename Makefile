@@ -115,6 +115,12 @@ tests/out/guest-bin/%: %.c $(GUEST_COMMON)
 	$(CC) $(USER_CFLAGS) -Itests/guest/common -o $@ $< \
 		tests/guest/common/guest.c lib/libisol.c -lpthread
 
+# A program that knows nothing of isolation, linked statically as such
+# programs often are: isolctl run isolates its threads all the same.
+tests/out/guest-bin/isol_workers: tests/guest/progs/isol_workers.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -static -o $@ $< -lpthread
+
 tests/out/guest-bin/series_isolation: $(SERIES_SELFTEST) tests/guest/series/kselftest.h
 	@mkdir -p tests/out/series/src $(dir $@)
 	cp $(SERIES_SELFTEST) tests/out/series/src/isolation.c

@@ -39,6 +39,17 @@ int isol_enable(int fd, const struct isol_opts *opts,
 int isol_enable_after(int fd, const struct isol_opts *opts,
 		      unsigned long long strict_after_ns,
 		      struct isol_enable *result);
+/*
+ * Isolate thread @tid (not the caller) of a program isolated through @fd:
+ * the thread arms itself at its next return to user space, with @opts and
+ * @strict_after_ns, as isol_enable_after() would. Its process or an
+ * ancestor must have armed isolation through @fd. Returns the thread's
+ * result, or -EINPROGRESS (ISOL_REASON_PENDING) when the thread did not
+ * come back to user space within a second: it arms when it does.
+ */
+int isol_enable_thread(int fd, int tid, const struct isol_opts *opts,
+		       unsigned long long strict_after_ns,
+		       struct isol_enable *result);
 int isol_disable(int fd);
 int isol_get_state(int fd, struct isol_state *state);
 

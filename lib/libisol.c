@@ -37,9 +37,10 @@ ISOL_API int isol_get_info(int fd, struct isol_info *info)
 	return isol_ret(ioctl(fd, ISOL_IOC_GET_INFO, info));
 }
 
-ISOL_API int isol_enable_after(int fd, const struct isol_opts *opts,
-			       unsigned long long strict_after_ns,
-			       struct isol_enable *result)
+/* ISOL_IOC_ENABLE (tid 0) or ISOL_IOC_ENABLE_THREAD. */
+static int isol_enable_tid(int fd, int tid, const struct isol_opts *opts,
+			   unsigned long long strict_after_ns,
+			   struct isol_enable *result)
 {
 	struct isol_enable req;
 	int ret;
@@ -51,12 +52,32 @@ ISOL_API int isol_enable_after(int fd, const struct isol_opts *opts,
 	req.signal = opts ? opts->signal : 0;
 	req.quiesce_timeout_ns = opts ? opts->quiesce_timeout_ns : 0;
 	req.strict_after_ns = strict_after_ns;
-	ret = isol_ret(ioctl(fd, ISOL_IOC_ENABLE, &req));
+	req.tid = tid;
+	ret = isol_ret(ioctl(fd, tid ? ISOL_IOC_ENABLE_THREAD : ISOL_IOC_ENABLE,
+			     &req));
 	if (result)
 		*result = req;
 	if (ret < 0)
 		errno = -ret;
 	return ret;
+}
+
+ISOL_API int isol_enable_after(int fd, const struct isol_opts *opts,
+			       unsigned long long strict_after_ns,
+			       struct isol_enable *result)
+{
+	return isol_enable_tid(fd, 0, opts, strict_after_ns, result);
+}
+
+ISOL_API int isol_enable_thread(int fd, int tid, const struct isol_opts *opts,
+				unsigned long long strict_after_ns,
+				struct isol_enable *result)
+{
+	if (tid <= 0) {
+		errno = EINVAL;
+		return -EINVAL;
+	}
+	return isol_enable_tid(fd, tid, opts, strict_after_ns, result);
 }
 
 ISOL_API int isol_enable(int fd, const struct isol_opts *opts,
@@ -406,6 +427,9 @@ ISOL_API const char *isol_reason_str(unsigned int reason)
 		[ISOL_REASON_INTERRUPTED] = "interrupted by a signal",
 		[ISOL_REASON_NO_MEMORY] = "out of memory",
 		[ISOL_REASON_HOOKS] = "kernel hooks could not be armed",
+		[ISOL_REASON_NO_THREAD] = "no such thread, or it is exiting",
+		[ISOL_REASON_NOT_MEMBER] = "the thread's program was not isolated through this file",
+		[ISOL_REASON_PENDING] = "the thread arms when it next returns to user space",
 	};
 
 	return NAME(names, reason);

@@ -82,6 +82,7 @@ struct isol_task {
 	struct isol_file *ifile;
 	struct file *file;		/* held from publish to cleanup */
 	struct pid *pid;		/* the thread, for lookups after it ends */
+	struct pid *tgid;		/* its process: ISOL_IOC_ENABLE_THREAD */
 	pid_t status_pid;		/* its id as it sees itself */
 	char comm[ISOL_COMM_LEN];	/* its name when it armed isolation */
 	struct task_struct *task;	/* valid while isolated */
@@ -92,6 +93,7 @@ struct isol_task {
 	u32 flags;
 	u32 noise;			/* ISOL_NOISE_* predicted at enable */
 	int signal;
+	bool on_behalf;			/* armed by ISOL_IOC_ENABLE_THREAD */
 	atomic_t state;			/* ISOL_STATE_* */
 	u32 end_cause;			/* enum isol_end; claimed once, by cmpxchg */
 	bool cleaned;			/* isol_cleanup() done; isol_mutex */
@@ -178,7 +180,8 @@ extern atomic_t isol_nr_records;
 extern struct workqueue_struct *isol_wq;
 
 /* isol_task.c */
-long isol_enable(struct file *file, struct isol_enable *req);
+int isol_check_request(const struct isol_enable *req);
+long isol_enable(struct file *file, struct isol_enable *req, bool on_behalf);
 long isol_disable(struct file *file);
 long isol_get_state(struct file *file, pid_t pid, struct isol_state *st);
 void isol_file_release(struct isol_file *ifile);
@@ -198,6 +201,9 @@ void isol_break_deferred(struct isol_task *t, u32 cause, u64 detail,
 bool isol_task_end(struct isol_task *t, u32 end_cause);
 void isol_end_deferred(struct isol_task *t, u32 end_cause);
 void isol_flush_remote(struct isol_task *t);
+
+/* isol_thread.c: arming another thread of an isolated program */
+long isol_enable_thread(struct file *file, struct isol_enable *req);
 
 /* isol_monitor.c: the stream of break records read from the device */
 int isol_monitor_init(void);

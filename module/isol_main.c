@@ -83,11 +83,13 @@ static long isol_ioctl_get_info(void __user *arg)
 	info.features = ISOL_FEAT_STRICT | ISOL_FEAT_LOG_ONLY |
 			ISOL_FEAT_KEEP_ON_EXEC | ISOL_FEAT_QUIESCE |
 			ISOL_FEAT_MONITOR | ISOL_FEAT_STATUS_PAGE |
-			ISOL_FEAT_TIMING | ISOL_FEAT_STRICT_AFTER;
+			ISOL_FEAT_TIMING | ISOL_FEAT_STRICT_AFTER |
+			ISOL_FEAT_ENABLE_THREAD;
 	return isol_copy_out(arg, &info, sizeof(info));
 }
 
-static long isol_ioctl_enable(struct file *file, void __user *arg)
+static long isol_ioctl_enable(struct file *file, void __user *arg,
+			      bool thread)
 {
 	struct isol_enable req;
 	long ret, cret;
@@ -95,7 +97,7 @@ static long isol_ioctl_enable(struct file *file, void __user *arg)
 	ret = isol_copy_in(&req, sizeof(req), arg, ISOL_ENABLE_SIZE_VER0);
 	if (ret)
 		return ret;
-	ret = isol_enable(file, &req);
+	ret = thread ? isol_enable_thread(file, &req) : isol_enable(file, &req, false);
 	/* The reason is copied out on failure too: that is how it is read. */
 	cret = isol_copy_out(arg, &req, sizeof(req));
 	return ret ?: cret;
@@ -139,7 +141,9 @@ static long isol_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case ISOL_IOC_MATCH(ISOL_IOC_GET_INFO):
 		return isol_ioctl_get_info(uarg);
 	case ISOL_IOC_MATCH(ISOL_IOC_ENABLE):
-		return isol_ioctl_enable(file, uarg);
+		return isol_ioctl_enable(file, uarg, false);
+	case ISOL_IOC_MATCH(ISOL_IOC_ENABLE_THREAD):
+		return isol_ioctl_enable(file, uarg, true);
 	case ISOL_IOC_MATCH(ISOL_IOC_GET_STATE):
 		return isol_ioctl_get_state(file, uarg);
 	default:

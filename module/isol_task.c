@@ -37,6 +37,7 @@ static void isol_free_work(struct work_struct *work)
 
 	irq_work_sync(&t->defer);
 	put_pid(t->pid);
+	put_pid(t->tgid);
 	kfree_rcu(t, rcu);
 	atomic_dec(&isol_nr_records);
 }
@@ -430,13 +431,15 @@ static struct isol_task *isol_file_find(struct isol_file *ifile,
 	return NULL;
 }
 
-static int isol_check_request(struct isol_enable *req)
+int isol_check_request(const struct isol_enable *req)
 {
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(req->reserved); i++)
 		if (req->reserved[i])
 			return ISOL_REASON_BAD_ARGS;
+	if (req->tid || req->pad)
+		return ISOL_REASON_BAD_ARGS;
 	if (req->flags & ~ISOL_F_ALL)
 		return ISOL_REASON_BAD_ARGS;
 	if (req->cpu || req->reason || req->busy || req->tick_dep ||
@@ -485,6 +488,7 @@ static struct isol_task *isol_task_alloc(struct file *file,
 	atomic_set(&t->state, ISOL_STATE_OFF);
 	t->ifile = file->private_data;
 	t->pid = get_task_pid(current, PIDTYPE_PID);
+	t->tgid = get_task_pid(current, PIDTYPE_TGID);
 	t->status_pid = task_pid_vnr(current);
 	get_task_comm(t->comm, current);
 	t->cpu = cpu;
@@ -667,7 +671,41 @@ void isol_account_return(struct isol_task *t, struct isol_cpu *pc)
 	pc->return_clock = now;
 }
 
-long isol_enable(struct file *file, struct isol_enable *req)
+/*
+ * The calling task's record, referenced, if it is isolated. Safe: the
+ * record's file reference is dropped only after a grace period that waits
+ * for this preemption-disabled section.
+ */
+static struct isol_task *isol_get_current_owner(void)
+{
+	struct isol_task *t;
+
+	preempt_disable();
+	t = isol_current_owner();
+	if (t)
+		kref_get(&t->ref);
+	preempt_enable();
+	return t;
+}
+
+/*
+ * A thread its supervisor isolated (ISOL_IOC_ENABLE_THREAD) that now arms
+ * isolation itself, through its own file, takes it over: the program's own
+ * record, status page and settings win.
+ */
+static void isol_take_over(struct file *file)
+{
+	struct isol_task *old = isol_get_current_owner();
+
+	if (!old)
+		return;
+	if (old->on_behalf && old->ifile != file->private_data &&
+	    isol_task_end(old, ISOL_END_DISABLED))
+		isol_cleanup(old);
+	isol_task_put(old);
+}
+
+long isol_enable(struct file *file, struct isol_enable *req, bool on_behalf)
 {
 	struct isol_task *t, *ended;
 	int cpu, err, tries;
@@ -699,6 +737,9 @@ long isol_enable(struct file *file, struct isol_enable *req)
 		req->reason = ISOL_REASON_NO_MEMORY;
 		return -ENOMEM;
 	}
+	t->on_behalf = on_behalf;
+	if (!on_behalf)
+		isol_take_over(file);
 	for (tries = 0; ; tries++) {
 		ended = NULL;
 		/* A cleanup can hold the mutex for a grace period or more. */
@@ -743,23 +784,6 @@ long isol_enable(struct file *file, struct isol_enable *req)
 	isol_file_attach(file->private_data, t);
 	trace_isol_enter(t->cpu, pid_nr(t->pid), t->mode, req->quiesce_ns);
 	return 0;
-}
-
-/*
- * The calling task's record, referenced, if it is isolated. Safe: the
- * record's file reference is dropped only after a grace period that waits
- * for this preemption-disabled section.
- */
-static struct isol_task *isol_get_current_owner(void)
-{
-	struct isol_task *t;
-
-	preempt_disable();
-	t = isol_current_owner();
-	if (t)
-		kref_get(&t->ref);
-	preempt_enable();
-	return t;
 }
 
 long isol_disable(struct file *file)

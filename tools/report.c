@@ -242,17 +242,72 @@ static uint64_t thread_isolated_ns(const struct thread_report *t)
 }
 
 /* One section per thread that isolated itself, then the totals. */
+/* What isolctl run did for thread @tid; NULL when it never saw it pinned. */
+static const struct thread_arm *arm_of(const struct run_report *r, int tid)
+{
+	int i;
+
+	for (i = 0; i < r->nr_arms; i++)
+		if (r->arms[i].tid == tid)
+			return &r->arms[i];
+	return NULL;
+}
+
+/* Armed by isolctl run (ISOL_IOC_ENABLE_THREAD) rather than by itself. */
+static bool armed_by_run(const struct run_report *r, int tid)
+{
+	const struct thread_arm *a = arm_of(r, tid);
+
+	return a && a->tries && (a->state == ARM_ISOLATED || a->state == ARM_ENDED);
+}
+
+static bool arm_missed(const struct thread_arm *a)
+{
+	return a->state == ARM_FAILED || a->state == ARM_PENDING ||
+	       (a->state == ARM_TRYING && (a->tries || a->held_by));
+}
+
+/* Why thread @a, pinned to a nohz_full CPU, is not isolated. */
+static const char *arm_why(const struct thread_arm *a, char *buf, size_t len)
+{
+	if (a->state == ARM_PENDING)
+		return "asked, but it did not come back to user space";
+	if (a->held_by) {
+		snprintf(buf, len, "it shares the cpu with isolated task %d",
+			 a->held_by);
+		return buf;
+	}
+	return isol_enable_strerror(a->err, &a->res, buf, len);
+}
+
+static void text_not_isolated(const struct run_report *r, FILE *f)
+{
+	char why[256];
+	int i;
+
+	for (i = 0; i < r->nr_arms; i++) {
+		const struct thread_arm *a = &r->arms[i];
+
+		if (arm_missed(a))
+			fprintf(f, "  thread %s[%d] pinned to cpu %d: not isolated: %s\n",
+				a->comm, a->tid, a->cpu, arm_why(a, why, sizeof(why)));
+	}
+	if (r->no_arm_why)
+		fprintf(f, "  other threads: not isolated by isolctl (%s)\n",
+			r->no_arm_why);
+}
+
 static void text_threads(const struct run_report *r, FILE *f)
 {
 	uint64_t all = r->have_state ? r->st.nr_breaks : 0, self = 0, stolen;
 	char a[64], b[64];
 	int i;
 
+	text_not_isolated(r, f);
 	if (!r->nr_threads)
 		return;
 	breaks_split(r, &self, &stolen);
-	fprintf(f, "  threads of the command that isolated themselves: %d\n",
-		r->nr_threads);
+	fprintf(f, "  other threads isolated: %d\n", r->nr_threads);
 	for (i = 0; i < r->nr_threads; i++) {
 		const struct thread_report *t = &r->threads[i];
 
@@ -261,8 +316,9 @@ static void text_threads(const struct run_report *r, FILE *f)
 				"isolation there\n", t->tid, t->cpu);
 			continue;
 		}
-		fprintf(f, "  thread %s[%d] on cpu %d: isolated %s, %s%s\n", t->comm,
-			t->tid, t->cpu,
+		fprintf(f, "  thread %s[%d] on cpu %d (%s): isolated %s, %s%s\n",
+			t->comm, t->tid, t->cpu,
+			armed_by_run(r, t->tid) ? "armed by isolctl" : "armed itself",
 			t->rec.ended_ns ? format_ns(thread_isolated_ns(t), a, sizeof(a)) :
 			"until now", t->rec.ended_ns ? "ended: " : "",
 			t->rec.ended_ns ? t->rec.end : "still isolated");
@@ -439,6 +495,7 @@ static void json_threads(struct json *j, const struct run_report *r)
 		json_i64(j, "tid", t->tid);
 		json_i64(j, "cpu", t->cpu);
 		json_bool(j, "have_record", t->have_rec);
+		json_str(j, "armed_by", armed_by_run(r, t->tid) ? "isolctl" : "itself");
 		if (t->have_rec) {
 			json_str(j, "comm", t->comm);
 			json_str(j, "state", t->rec.ended_ns ? "ended" : "isolated");
@@ -469,6 +526,22 @@ static void json_threads(struct json *j, const struct run_report *r)
 		json_obj_end(j);
 	}
 	json_arr_end(j);
+	json_arr_begin(j, "not_isolated");
+	for (i = 0; i < r->nr_arms; i++) {
+		const struct thread_arm *a = &r->arms[i];
+		char why[256];
+
+		if (!arm_missed(a))
+			continue;
+		json_obj_begin(j, NULL);
+		json_i64(j, "tid", a->tid);
+		json_str(j, "comm", a->comm);
+		json_i64(j, "cpu", a->cpu);
+		json_str(j, "reason", arm_why(a, why, sizeof(why)));
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_str(j, "threads_not_armed_why", r->no_arm_why);
 }
 
 void report_json(const struct run_report *r, FILE *f)

@@ -35,6 +35,40 @@ struct thread_report {
 	uint64_t other_stolen;
 };
 
+/*
+ * A thread of the command that isolctl run armed, or tried to arm, when it
+ * came to run alone pinned to one nohz_full CPU (ISOL_IOC_ENABLE_THREAD).
+ */
+enum arm_state {
+	ARM_TRYING,			/* ask (again) at the next poll */
+	ARM_PENDING,			/* asked; arms at its next return */
+	ARM_ISOLATED,			/* isolated on cpu */
+	ARM_ENDED,			/* was isolated on cpu: left alone there */
+	ARM_FAILED,			/* gave up on cpu: err and res say why */
+};
+
+struct thread_arm {
+	int tid;
+	int cpu;			/* the CPU it is pinned to */
+	enum arm_state state;
+	int tries;
+	int polls;			/* polls since pinned, or since pending */
+	int held_by;			/* pid isolated on cpu, not this thread */
+	bool seen;			/* in the last poll */
+	int err;			/* positive errno of the last try */
+	struct isol_enable res;		/* ... and the module's reply */
+	char comm[ISOL_COMM_LEN + 1];
+};
+
+/* What isolctl run asks ISOL_IOC_ENABLE_THREAD for, and whether it may. */
+struct arm_ctl {
+	bool enabled;			/* else --no-threads, or an older module */
+	int fd;				/* the run's open file */
+	struct isol_opts opts;
+	uint64_t strict_after_ns;
+	const struct cpuset *nohz;
+};
+
 struct run_report {
 	char *const *argv;		/* the command */
 	int cpu;
@@ -59,6 +93,9 @@ struct run_report {
 	int nr_threads;
 	int not_threads[MAX_THREADS];	/* tids seen, not the command's */
 	int nr_not_threads;
+	const char *no_arm_why;		/* why threads are not armed */
+	struct thread_arm arms[MAX_THREADS];
+	int nr_arms;
 };
 
 /* The exit status of isolctl run for a command's wait status. */
@@ -72,6 +109,12 @@ void report_attribute(struct run_report *r, const struct isol_break *b,
  * NULL when it does not, or there is no room.
  */
 struct thread_report *report_thread(struct run_report *r, int tid, int cpu);
+/*
+ * Arm every thread of the command (and of the processes it started) that
+ * runs alone pinned to one nohz_full CPU and is not isolated yet: one pass,
+ * made at each poll of the run.
+ */
+void arm_threads(struct run_report *r, const struct arm_ctl *ac);
 void report_text(const struct run_report *r, FILE *f);
 void report_json(const struct run_report *r, FILE *f);
 

@@ -39,6 +39,7 @@ struct run_ctl {
 	bool fair_server_off;
 	bool allow_thp;			/* leave THP as the system has it */
 	bool quiet;			/* no text report */
+	bool no_threads;		/* arm the first thread only */
 	char **cmd;
 	char path[PATH_MAX];		/* the command, resolved */
 };
@@ -73,7 +74,11 @@ static void usage(void)
 	       "                              see isolctl(8))\n"
 	       "     --allow-thp              leave transparent huge pages on for the\n"
 	       "                              command (default: off for it, as khugepaged's\n"
-	       "                              collapses flush the isolated CPU's TLB)\n\n"
+	       "                              collapses flush the isolated CPU's TLB)\n"
+	       "     --no-threads             isolate the command's first thread only; by\n"
+	       "                              default every thread of it (and of what it\n"
+	       "                              starts) that comes to run alone pinned to one\n"
+	       "                              nohz_full CPU is isolated there too\n\n"
 	       "Output:\n"
 	       "     --json <file>            also write the report as JSON ('-': stdout)\n"
 	       " -q, --quiet                  no text report on stderr\n"
@@ -98,7 +103,7 @@ static int run_usage(const char *fmt, const char *arg)
 }
 
 enum { OPT_STRICT = 256, OPT_STRICT_AFTER, OPT_LOG_ONLY, OPT_QUIESCE,
-	OPT_JSON, OPT_FS_OFF, OPT_ALLOW_THP };
+	OPT_JSON, OPT_FS_OFF, OPT_ALLOW_THP, OPT_NO_THREADS };
 
 static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 {
@@ -111,6 +116,7 @@ static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 		{ "quiesce-timeout", required_argument, NULL, OPT_QUIESCE },
 		{ "fair-server-off", no_argument, NULL, OPT_FS_OFF },
 		{ "allow-thp", no_argument, NULL, OPT_ALLOW_THP },
+		{ "no-threads", no_argument, NULL, OPT_NO_THREADS },
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -163,6 +169,9 @@ static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 			break;
 		case OPT_ALLOW_THP:
 			ctl->allow_thp = true;
+			break;
+		case OPT_NO_THREADS:
+			ctl->no_threads = true;
 			break;
 		case OPT_JSON:
 			ctl->json_path = optarg;
@@ -553,7 +562,7 @@ static void read_threads(struct run_report *r)
  * The child is left a zombie, so that its pid still names it when
  * GET_STATE asks.
  */
-static void wait_child(pid_t pid, int monfd, const struct cpuset *nohz,
+static void wait_child(pid_t pid, int monfd, const struct arm_ctl *ac,
 		       struct run_report *r)
 {
 	int pidfd = syscall(SYS_pidfd_open, pid, 0);
@@ -567,7 +576,8 @@ static void wait_child(pid_t pid, int monfd, const struct cpuset *nohz,
 			kill(pid, forward_sig);
 			forward_sig = 0;
 		}
-		find_threads(nohz, r);
+		arm_threads(r, ac);
+		find_threads(ac->nohz, r);
 		if (pidfd >= 0) {
 			pfd[0] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
 			pfd[1] = (struct pollfd){ .fd = monfd, .events = POLLIN };
@@ -657,6 +667,7 @@ int cmd_run(int argc, char **argv)
 	struct run_report r = { .fair_server_cpu = -1 };
 	struct sigaction sa = { .sa_handler = on_forward };
 	struct fair_server fs = { .cpu = -1 };
+	struct arm_ctl ac = { .fd = -1 };
 	struct isol_info info;
 	struct cpu_info ci;
 	int cpus[64], nr_cpus, i, fd, monfd = -1, ret;
@@ -732,7 +743,20 @@ int cmd_run(int argc, char **argv)
 	r.signal = ctl.signal ? ctl.signal : SIGKILL;
 	r.strict_after_ns = ctl.strict_after_ns;
 	r.pid = pid;
-	wait_child(pid, monfd, &ci.nohz_full, &r);
+	ac.nohz = &ci.nohz_full;
+	if (ctl.no_threads) {
+		r.no_arm_why = "--no-threads";
+	} else if (!(info.features & ISOL_FEAT_ENABLE_THREAD)) {
+		r.no_arm_why = "the loaded module cannot isolate other threads";
+	} else {
+		ac.enabled = true;
+		ac.fd = fd;
+		ac.opts.mode = ctl.mode;
+		ac.opts.signal = ctl.signal;
+		ac.opts.quiesce_timeout_ns = ctl.quiesce_ns;
+		ac.strict_after_ns = ctl.strict_after_ns;
+	}
+	wait_child(pid, monfd, &ac, &r);
 	r.runtime_ns = now_ns() - t0;
 	fair_server_restore(&fs);
 	if (fs.cpu >= 0) {

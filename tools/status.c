@@ -35,7 +35,7 @@ struct status_ctl {
 
 static const char *const feature_names[] = {
 	"strict", "log-only", "keep-on-exec", "quiesce", "monitor",
-	"status-page", "timing",
+	"status-page", "timing", "strict-after", "enable-thread",
 };
 
 /* "event words  kind  target  state": the event may hold spaces. */

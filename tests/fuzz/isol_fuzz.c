@@ -152,7 +152,11 @@ static void fuzz_enable(struct isol_enable *e)
 	if (!pick(8))
 		e->cpu = edgy();
 	if (!pick(8))
-		e->reserved[pick(2)] = edgy();
+		e->reserved[0] = edgy();
+	if (!pick(8))
+		e->pad = edgy();
+	if (!pick(8))
+		e->tid = pick(2) ? getpid() : (int)edgy();
 	if (!pick(8))
 		e->strict_after_ns = pick(2) ? 1000000 : edgy();
 	if (!pick(8))
@@ -168,7 +172,7 @@ static bool errno_allowed(int op, int err)
 	case ENOTTY: case EBUSY: case EPERM: case EAGAIN: case ESRCH:
 	case ENOMEM:
 		return op == 'i' || op == 'r' || op == 'm';
-	case E2BIG:
+	case E2BIG: case EINPROGRESS:
 		return op == 'i';
 	case EACCES: case ENODEV: case EOVERFLOW:
 		return op == 'm';
@@ -208,9 +212,16 @@ static void fuzz_ioctl(int fd)
 		((struct isol_info *)buf)->size = fuzz_size(sizeof(struct isol_info));
 		break;
 	case 1:
-	case 2:
 		cmd = ISOL_IOC_ENABLE;
 		fuzz_enable((struct isol_enable *)buf);
+		break;
+	case 2:
+		/* Another thread: the parent, a neighbour, or anything. */
+		cmd = pick(2) ? ISOL_IOC_ENABLE_THREAD : ISOL_IOC_ENABLE;
+		fuzz_enable((struct isol_enable *)buf);
+		if (cmd == ISOL_IOC_ENABLE_THREAD && pick(2))
+			((struct isol_enable *)buf)->tid = pick(2) ? getppid() :
+					getpid() + (int)pick(8);
 		break;
 	case 3:
 		cmd = ISOL_IOC_GET_STATE;

@@ -11,7 +11,7 @@ bad=$(nm -g --defined-only lib/libisol.a | awk 'NF == 3 { print $3 }' | grep -v 
 for sym in isol_enter isol_exit isol_handle_fd isol_handle_status isol_last_break \
 	isol_enable_strerror isol_busy_str isol_tick_dep_str isol_open isol_enable \
 	isol_disable isol_get_state isol_get_state_of isol_monitor_read isol_status_map \
-	isol_noise_str; do
+	isol_noise_str isol_enable_thread; do
 	nm -D --defined-only lib/libisol.so | grep -q " T $sym\$" || fail "libisol.so lacks $sym"
 done
 ok "libisol.so and libisol.a: every exported symbol is isol_*"
@@ -93,6 +93,11 @@ int main(void)
 	why(-EINTR, ISOL_REASON_INTERRUPTED, 2, 0, 0, "interrupted by a signal");
 	why(-ENOMEM, ISOL_REASON_NO_MEMORY, 2, 0, 0, "out of memory");
 	why(-EIO, ISOL_REASON_HOOKS, 2, 0, 0, "kernel hooks could not be armed");
+	why(-ESRCH, ISOL_REASON_NO_THREAD, 2, 0, 0, "no such thread, or it is exiting");
+	why(-EPERM, ISOL_REASON_NOT_MEMBER, 2, 0, 0,
+	    "the thread's program was not isolated through this file");
+	why(-EINPROGRESS, ISOL_REASON_PENDING, 2, 0, 0,
+	    "the thread arms when it next returns to user space");
 	why(-EAGAIN, ISOL_REASON_NOT_QUIET, 2, ISOL_BUSY_TICK_DEP | ISOL_BUSY_RUNNABLE,
 	    ISOL_TICK_DEP_SCHED | ISOL_TICK_DEP_RCU,
 	    "CPU 2 did not become quiet in time: tick dependency, another task runnable (sched, rcu)");
@@ -102,13 +107,17 @@ int main(void)
 	why(-EACCES, ISOL_REASON_NONE, 0, 0, 0, "/dev/task_isolation: permission denied");
 	why(ENODEV, ISOL_REASON_NONE, 0, 0, 0, "No such device");
 	why(-EINVAL, 99, 0, 0, 0, "unknown");
-	for (i = 0; i <= ISOL_REASON_HOOKS; i++)
+	for (i = 0; i <= ISOL_REASON_PENDING; i++)
 		CHECK(strcmp(isol_reason_str(i), "unknown"), "reason %d has no string", i);
 	for (i = 0; i < ISOL_CAUSE_MAX; i++)
 		CHECK(strcmp(isol_cause_name(i), "unknown") || i == ISOL_CAUSE_UNKNOWN,
 		      "cause %d has no name", i);
 	CHECK(!strcmp(isol_busy_str(0xff, buf, sizeof(buf)), "tick de"), "truncation: '%s'", buf);
 	printf("ok - error strings for every reason, truncated safely\n");
+	CHECK(isol_enable_thread(-1, 0, NULL, 0, NULL) == -EINVAL && errno == EINVAL,
+	      "isol_enable_thread without a thread id");
+	CHECK(isol_enable_thread(-1, 1, NULL, 0, NULL) == -EBADF, "isol_enable_thread on a bad fd");
+	printf("ok - isol_enable_thread: EINVAL without a thread id, before any ioctl\n");
 
 	for (i = 0; i < 4; i++)
 		pthread_create(&t[i], NULL, worker, NULL);

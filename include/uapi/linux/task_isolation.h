@@ -42,6 +42,7 @@
 #define ISOL_FEAT_STATUS_PAGE	(1ULL << 5)	/* mmap() status page */
 #define ISOL_FEAT_TIMING	(1ULL << 6)	/* kernel time per cause */
 #define ISOL_FEAT_STRICT_AFTER	(1ULL << 7)	/* isol_enable.strict_after_ns */
+#define ISOL_FEAT_ENABLE_THREAD	(1ULL << 8)	/* ISOL_IOC_ENABLE_THREAD */
 
 /**
  * struct isol_info - what the module is and can do (ISOL_IOC_GET_INFO)
@@ -97,6 +98,9 @@ enum isol_reason {
 	ISOL_REASON_INTERRUPTED,	/* EINTR: a signal arrived while waiting */
 	ISOL_REASON_NO_MEMORY,		/* ENOMEM */
 	ISOL_REASON_HOOKS,		/* EIO: a hook could not be armed */
+	ISOL_REASON_NO_THREAD,		/* ESRCH: no such thread, or it exits */
+	ISOL_REASON_NOT_MEMBER,		/* EPERM: see ISOL_IOC_ENABLE_THREAD */
+	ISOL_REASON_PENDING,		/* EINPROGRESS: see ISOL_IOC_ENABLE_THREAD */
 };
 
 /* What kept the CPU from being quiet, in isol_enable.busy (EAGAIN). */
@@ -170,6 +174,9 @@ enum isol_reason {
  *		faults, its setup syscalls) then runs isolated without ending
  *		isolation. 0: strict at once; at most ISOL_STRICT_AFTER_MAX_NS;
  *		must be 0 in log-only mode. Re-arming starts it again.
+ * @tid:	in: ISOL_IOC_ENABLE_THREAD only: the thread to isolate, as the
+ *		caller's pid namespace numbers it; must be 0 for ISOL_IOC_ENABLE
+ * @pad:	zero
  * @reserved:	zero
  */
 struct isol_enable {
@@ -186,7 +193,9 @@ struct isol_enable {
 	__u32 skipped;
 	__u32 noise;
 	__u64 strict_after_ns;
-	__u64 reserved[2];
+	__s32 tid;
+	__u32 pad;
+	__u64 reserved[1];
 };
 
 /* What broke isolation, in isol_break.cause. */
@@ -414,5 +423,19 @@ struct isol_status {
 #define ISOL_IOC_ENABLE		_IOWR(ISOL_IOC_MAGIC, 0x01, struct isol_enable)
 #define ISOL_IOC_DISABLE	_IO(ISOL_IOC_MAGIC, 0x02)
 #define ISOL_IOC_GET_STATE	_IOWR(ISOL_IOC_MAGIC, 0x03, struct isol_state)
+/*
+ * Isolate another thread, isol_enable.tid, with the settings of the rest of
+ * the struct: the thread arms itself through this open file at its next
+ * return to user space, as if it had called ISOL_IOC_ENABLE (its affinity
+ * must then be one nohz_full CPU, and it needs CAP_SYS_NICE). Its process,
+ * or an ancestor, must have armed isolation through this same open file
+ * before (ISOL_REASON_NOT_MEMBER otherwise), and the caller needs
+ * CAP_SYS_NICE. Waits up to ISOL_ENABLE_THREAD_WAIT_NS for the thread and
+ * returns its result; a thread that has not come back by then (asleep in a
+ * system call) arms when it does, and the call fails with EINPROGRESS and
+ * ISOL_REASON_PENDING.
+ */
+#define ISOL_IOC_ENABLE_THREAD	_IOWR(ISOL_IOC_MAGIC, 0x04, struct isol_enable)
+#define ISOL_ENABLE_THREAD_WAIT_NS	1000000000ULL
 
 #endif /* _UAPI_LINUX_TASK_ISOLATION_H */

@@ -165,8 +165,33 @@ check "run: two self-isolating worker threads get a section each, on cpus 2 and 
 check "run: each worker's section: ended by isol_exit, its syscall counted, its longest quiet stretch" \
 	test "$(jq '[.threads[] | select(.have_record and .end_cause == "disabled" and .self_inflicted >= 1 and .longest_quiet_ns > 0)] | length' /tmp/lcores.json)" = 2
 check "run: the text report has a section per worker and the totals of all threads" \
-	grep -Eq '^  threads of the command that isolated themselves: 2' /tmp/lcores.err
+	grep -Eq '^  other threads isolated: 2' /tmp/lcores.err
+check "run: workers that isolate themselves are left to do so" \
+	test "$(jq -c '[.threads[].armed_by] | unique' /tmp/lcores.json)" = '["itself"]'
 check "run: the text report's totals line" grep -Eq '^  all threads +[0-9]+ breaks' /tmp/lcores.err
+
+# A program that knows nothing of isolation (static, no libisol): its two
+# workers start on the command's CPU, then pin themselves to cpus 2 and 3,
+# as a DPDK EAL pins its lcores. isolctl arms each where it lands.
+isolctl run -c 1 --json /tmp/workers.json -- isol_workers 2 2 600 4000 2>/tmp/workers.err
+rc=$?
+cat /tmp/workers.err
+check "run: an unmodified static program's two pinned workers are isolated by isolctl on cpus 2 and 3 ($rc)" \
+	test "$rc/$(jq -c '[.threads[] | select(.armed_by == "isolctl") | .cpu] | sort' /tmp/workers.json)" = "0/[2,3]"
+check "run: each worker's section: its name, isolated until it exited, a quiet stretch" \
+	test "$(jq '[.threads[] | select(.have_record and (.comm | startswith("worker")) and .end_cause == "exit" and .longest_quiet_ns > 0)] | length' /tmp/workers.json)" = 2
+check "run: no break of a worker came from isolctl itself" \
+	test "$(jq '[.threads[].stolen_by_source[] | select(.sender_comm == "isolctl")] | length' /tmp/workers.json)" = 0
+check "run: the text report says isolctl armed the workers" \
+	test "$(grep -c 'thread worker[01]\[[0-9]*\] on cpu [23] (armed by isolctl)' /tmp/workers.err)" = 2
+isolctl run -c 1 --no-threads --json /tmp/workers2.json -- isol_workers 2 2 300 1000 2>/dev/null
+check "run --no-threads: the workers are left alone, and the report says why" \
+	test "$(jq -c '[(.threads | length), .threads_not_armed_why]' /tmp/workers2.json)" = '[0,"--no-threads"]'
+# Two processes' workers pinned to one CPU: neither can be alone there.
+isolctl run -c 1 --json /tmp/workers3.json -- sh -c 'isol_workers 1 2 300 3000 & isol_workers 1 2 300 3000; wait' 2>/tmp/workers3.err
+cat /tmp/workers3.err
+check "run: two descendants' threads pinned to one CPU: neither isolated, both reported with the reason" \
+	test "$(jq -c '[(.threads | length), ([.not_isolated[] | select(.cpu == 2 and (.reason | length) > 0)] | length)]' /tmp/workers3.json)" = '[0,2]'
 
 # Exit codes.
 isolctl run -q -- sh -c 'exit 3'

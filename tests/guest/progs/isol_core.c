@@ -155,8 +155,15 @@ static void t_bad_args(int unused)
 	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_SIGNAL,
 			    "log-only with a signal");
 	r = base_req(ISOL_MODE_STRICT, 0);
-	r.reserved[1] = 1;
+	r.reserved[0] = 1;
 	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "reserved");
+	r = base_req(ISOL_MODE_STRICT, 0);
+	r.pad = 1;
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS, "pad");
+	r = base_req(ISOL_MODE_STRICT, 0);
+	r.tid = getpid();
+	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS,
+			    "tid on ISOL_IOC_ENABLE");
 	r = base_req(ISOL_MODE_LOG_ONLY, 0);
 	r.strict_after_ns = 1;
 	expect_enable_fails(fd, &r, EINVAL, ISOL_REASON_BAD_ARGS,
@@ -873,6 +880,133 @@ static void t_lcores(int unused)
 	_exit(0);
 }
 
+/*
+ * A thread that knows nothing of isolation: pins itself, sleeps if asked,
+ * then polls; on request it arms isolation itself, through its own file.
+ */
+struct plain_worker {
+	int cpu;
+	int sleep_ms;
+	volatile int tid, pinned, self_arm, self_done, stop;
+	int self_ret;
+};
+
+static void *plain_worker_main(void *arg)
+{
+	struct isol_opts o = { .mode = ISOL_MODE_LOG_ONLY };
+	struct plain_worker *w = arg;
+	int fd;
+
+	w->tid = gettid();
+	if (isol_pin(w->cpu))
+		return NULL;
+	w->pinned = 1;
+	if (w->sleep_ms)
+		usleep(w->sleep_ms * 1000);
+	while (!w->stop) {
+		if (w->self_arm && !w->self_done) {
+			fd = isol_open(0);
+			w->self_ret = fd < 0 ? fd : isol_enable(fd, &o, NULL);
+			w->self_done = 1;
+		}
+		_mm_pause();
+	}
+	return NULL;
+}
+
+static int enable_thread(int fd, int tid, struct isol_enable *res)
+{
+	struct isol_opts o = { .mode = ISOL_MODE_LOG_ONLY,
+			       .quiesce_timeout_ns = 2000000000ULL };
+
+	return isol_enable_thread(fd, tid, &o, 0, res);
+}
+
+/* Wait up to @ms for thread @tid's record in @fd to reach @state. */
+static bool state_within(int fd, int tid, unsigned int state, int ms,
+			 struct isol_state *st)
+{
+	for (; ms > 0; ms -= 10) {
+		if (!isol_get_state_of(fd, tid, st) && st->state == state)
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+static void t_enable_thread(int unused)
+{
+	struct plain_worker w = { .cpu = 2 }, w2 = { .cpu = 3, .sleep_ms = 2500 };
+	struct isol_enable res;
+	struct isol_state st;
+	pthread_t th, th2;
+	int fd, ret;
+
+	(void)unused;
+	fd = open_dev();
+	CHECK(isol_pin(0) == 0, "pin the main thread to CPU 0");
+	CHECK(pthread_create(&th, NULL, plain_worker_main, &w) == 0, "thread");
+	CHECK(spin_until(&w.pinned, 20000), "the worker never pinned itself");
+
+	/* Refused, changing nothing: no consent, self, no such thread. */
+	ret = enable_thread(fd, w.tid, &res);
+	CHECK(ret == -EPERM && res.reason == ISOL_REASON_NOT_MEMBER,
+	      "before this process armed through the file: %s (%s), not EPERM",
+	      strerror(-ret), isol_reason_str(res.reason));
+	CHECK(isol_pin(1) == 0, "pin to CPU 1");
+	arm(fd, ISOL_MODE_LOG_ONLY, 0, 0);
+	CHECK(isol_disable(fd) == 0, "disable");
+	CHECK(isol_pin(0) == 0, "back to CPU 0");
+	ret = enable_thread(fd, gettid(), &res);
+	CHECK(ret == -EINVAL, "the caller itself: %s, not EINVAL", strerror(-ret));
+	ret = enable_thread(fd, 0x3ffffff0, &res);
+	CHECK(ret == -ESRCH && res.reason == ISOL_REASON_NO_THREAD,
+	      "no such thread: %s (%s)", strerror(-ret),
+	      isol_reason_str(res.reason));
+	CHECK(read_module_value("isolated") == 0, "a refused call isolated something");
+
+	/* A polling thread is armed at once, on its CPU, as itself. */
+	ret = enable_thread(fd, w.tid, &res);
+	CHECK(ret == 0 && res.cpu == 2, "arming the worker: %s (%s), cpu %d",
+	      strerror(-ret), isol_reason_str(res.reason), res.cpu);
+	CHECK(!isol_get_state_of(fd, w.tid, &st) && st.state == ISOL_STATE_ISOLATED &&
+	      st.cpu == 2, "the worker's record: state %u cpu %d", st.state, st.cpu);
+
+	/* A sleeping one arms when it comes back to user space. */
+	CHECK(pthread_create(&th2, NULL, plain_worker_main, &w2) == 0, "thread 2");
+	CHECK(spin_until(&w2.pinned, 20000), "worker 2 never pinned itself");
+	ret = enable_thread(fd, w2.tid, &res);
+	CHECK(ret == -EINPROGRESS && res.reason == ISOL_REASON_PENDING,
+	      "arming a sleeping thread: %s (%s), not EINPROGRESS",
+	      strerror(-ret), isol_reason_str(res.reason));
+	CHECK(state_within(fd, w2.tid, ISOL_STATE_ISOLATED, 10000, &st) &&
+	      st.cpu == 3, "worker 2 never isolated on CPU 3 (state %u cpu %d)",
+	      st.state, st.cpu);
+	CHECK(read_module_value("isolated") == 2, "%ld tasks isolated, not 2",
+	      read_module_value("isolated"));
+
+	/* The worker arms itself, through its own file: it takes over. */
+	w.self_arm = 1;
+	CHECK(spin_until(&w.self_done, 20000), "the worker never armed itself");
+	CHECK(w.self_ret == 0, "the worker's own enable: %s", strerror(-w.self_ret));
+	CHECK(!isol_get_state_of(fd, w.tid, &st) && st.state == ISOL_STATE_ENDED &&
+	      st.end_cause == ISOL_END_DISABLED,
+	      "the record armed for it: state %u, end %s, not ended as disabled",
+	      st.state, isol_end_str(st.end_cause));
+	CHECK(read_module_value("isolated") == 2, "%ld tasks isolated after the take-over",
+	      read_module_value("isolated"));
+
+	w.stop = w2.stop = 1;
+	pthread_join(th, NULL);
+	pthread_join(th2, NULL);
+	CHECK(state_within(fd, w2.tid, ISOL_STATE_ENDED, 5000, &st) &&
+	      st.end_cause == ISOL_END_EXIT, "worker 2: state %u, end %s, not exit",
+	      st.state, isol_end_str(st.end_cause));
+	CHECK(read_module_value("isolated") == 0, "%ld tasks still isolated",
+	      read_module_value("isolated"));
+	_exit(0);
+}
+
 static void t_exit(int unused)
 {
 	(void)unused;
@@ -1560,6 +1694,8 @@ static const struct test tests[] = {
 	  t_enter_prevents, 0, 0, 20 },
 	{ "enter-skip-prevent", "isol_enter() with skip_prevent: unlocked memory and THP predicted",
 	  t_enter_prevents, 1, 0, 20 },
+	{ "enable-thread", "ENABLE_THREAD arms a pinned thread that never asked, at once or when it wakes; refusals; the thread's own enable takes over",
+	  t_enable_thread, 0, 0, 40 },
 	{ "exit", "exit frees the CPU and the module's state",
 	  t_exit, 0, 0, 10 },
 	{ "ptrace", "ptrace PTRACE_SYSCALL: each entry stop has its exit stop, no hang",
