@@ -116,10 +116,12 @@ tests/out/guest-bin/%: %.c $(GUEST_COMMON)
 		tests/guest/common/guest.c lib/libisol.c -lpthread
 
 # A program that knows nothing of isolation, linked statically as such
-# programs often are: isolctl run isolates its threads all the same.
+# programs often are: isolctl run isolates its threads all the same. The
+# sanitizers cannot link statically, so make lint's build leaves them out.
 tests/out/guest-bin/isol_workers: tests/guest/progs/isol_workers.c
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -static -o $@ $< -lpthread
+	$(CC) $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(USER_CFLAGS)) \
+		-static -o $@ $< -lpthread
 
 tests/out/guest-bin/series_isolation: $(SERIES_SELFTEST) tests/guest/series/kselftest.h
 	@mkdir -p tests/out/series/src $(dir $@)

@@ -242,25 +242,6 @@ static uint64_t thread_isolated_ns(const struct thread_report *t)
 }
 
 /* One section per thread that isolated itself, then the totals. */
-/* What isolctl run did for thread @tid; NULL when it never saw it pinned. */
-static const struct thread_arm *arm_of(const struct run_report *r, int tid)
-{
-	int i;
-
-	for (i = 0; i < r->nr_arms; i++)
-		if (r->arms[i].tid == tid)
-			return &r->arms[i];
-	return NULL;
-}
-
-/* Armed by isolctl run (ISOL_IOC_ENABLE_THREAD) rather than by itself. */
-static bool armed_by_run(const struct run_report *r, int tid)
-{
-	const struct thread_arm *a = arm_of(r, tid);
-
-	return a && a->tries && (a->state == ARM_ISOLATED || a->state == ARM_ENDED);
-}
-
 static bool arm_missed(const struct thread_arm *a)
 {
 	return a->state == ARM_FAILED || a->state == ARM_PENDING ||
@@ -318,7 +299,7 @@ static void text_threads(const struct run_report *r, FILE *f)
 		}
 		fprintf(f, "  thread %s[%d] on cpu %d (%s): isolated %s, %s%s\n",
 			t->comm, t->tid, t->cpu,
-			armed_by_run(r, t->tid) ? "armed by isolctl" : "armed itself",
+			t->armed_by_run ? "armed by isolctl" : "armed itself",
 			t->rec.ended_ns ? format_ns(thread_isolated_ns(t), a, sizeof(a)) :
 			"until now", t->rec.ended_ns ? "ended: " : "",
 			t->rec.ended_ns ? t->rec.end : "still isolated");
@@ -495,7 +476,7 @@ static void json_threads(struct json *j, const struct run_report *r)
 		json_i64(j, "tid", t->tid);
 		json_i64(j, "cpu", t->cpu);
 		json_bool(j, "have_record", t->have_rec);
-		json_str(j, "armed_by", armed_by_run(r, t->tid) ? "isolctl" : "itself");
+		json_str(j, "armed_by", t->armed_by_run ? "isolctl" : "itself");
 		if (t->have_rec) {
 			json_str(j, "comm", t->comm);
 			json_str(j, "state", t->rec.ended_ns ? "ended" : "isolated");

@@ -33,6 +33,7 @@ struct thread_report {
 	struct attribution attr[MAX_THREAD_ATTRIBUTIONS];
 	int nr_attr;
 	uint64_t other_stolen;
+	bool armed_by_run;		/* its last isolation was isolctl's */
 };
 
 /*
@@ -52,7 +53,7 @@ struct thread_arm {
 	int cpu;			/* the CPU it is pinned to */
 	enum arm_state state;
 	int tries;
-	int polls;			/* polls since pinned, or since pending */
+	int polls;			/* polls since pending */
 	int held_by;			/* pid isolated on cpu, not this thread */
 	bool seen;			/* in the last poll */
 	int err;			/* positive errno of the last try */
@@ -63,6 +64,7 @@ struct thread_arm {
 /* What isolctl run asks ISOL_IOC_ENABLE_THREAD for, and whether it may. */
 struct arm_ctl {
 	bool enabled;			/* else --no-threads, or an older module */
+	bool verbose;			/* say each request's outcome */
 	int fd;				/* the run's open file */
 	struct isol_opts opts;
 	uint64_t strict_after_ns;

@@ -40,6 +40,7 @@ struct run_ctl {
 	bool allow_thp;			/* leave THP as the system has it */
 	bool quiet;			/* no text report */
 	bool no_threads;		/* arm the first thread only */
+	bool verbose;			/* say when each thread is armed */
 	char **cmd;
 	char path[PATH_MAX];		/* the command, resolved */
 };
@@ -82,6 +83,8 @@ static void usage(void)
 	       "Output:\n"
 	       "     --json <file>            also write the report as JSON ('-': stdout)\n"
 	       " -q, --quiet                  no text report on stderr\n"
+	       " -v, --verbose                say on stderr as each thread is isolated,\n"
+	       "                              or why it is not\n"
 	       " -h, --help                   display this help\n\n"
 	       "Exit status:\n"
 	       " the command's status; 128+N when signal N killed it (with --strict, the\n"
@@ -119,6 +122,7 @@ static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 		{ "no-threads", no_argument, NULL, OPT_NO_THREADS },
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -128,7 +132,7 @@ static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 
 	opterr = 0;
 	/* '+': options end at the command, whose own options are its own. */
-	while ((c = getopt_long(argc, argv, "+:c:s:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:c:s:qvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			if (cpulist_parse(optarg, &ctl->cpus, err, sizeof(err)))
@@ -178,6 +182,9 @@ static int parse_options(struct run_ctl *ctl, int argc, char **argv)
 			break;
 		case 'q':
 			ctl->quiet = true;
+			break;
+		case 'v':
+			ctl->verbose = true;
 			break;
 		case 'h':
 			usage();
@@ -537,10 +544,15 @@ static void find_threads(const struct cpuset *nohz, struct run_report *r)
 	}
 }
 
-/* The end of each thread's isolation, from its CPU's statistics. */
-static void read_threads(struct run_report *r)
+/*
+ * The end of each thread's isolation, from its CPU's statistics; it was
+ * isolctl's own when the run's file holds a record that began then (a
+ * thread that armed itself after isolctl did took it over).
+ */
+static void read_threads(struct run_report *r, int fd)
 {
 	struct thread_report *t;
+	struct isol_state st;
 	size_t n;
 	int i;
 
@@ -553,6 +565,9 @@ static void read_threads(struct run_report *r)
 			memcpy(t->comm, t->rec.comm, n);
 			t->comm[n] = '\0';
 		}
+		t->armed_by_run = t->have_rec && fd >= 0 &&
+				  !isol_get_state_of(fd, t->tid, &st) &&
+				  st.enabled_ns == t->rec.since_ns;
 	}
 }
 
@@ -601,7 +616,7 @@ static void wait_child(pid_t pid, int monfd, const struct arm_ctl *ac,
 		close(pidfd);
 	if (r->monitored && !drain_monitor(monfd, r))
 		r->monitored = false;
-	read_threads(r);
+	read_threads(r, ac->fd);
 	r->wstatus = wstatus_of(&si);
 }
 
@@ -750,6 +765,7 @@ int cmd_run(int argc, char **argv)
 		r.no_arm_why = "the loaded module cannot isolate other threads";
 	} else {
 		ac.enabled = true;
+		ac.verbose = ctl.verbose;
 		ac.fd = fd;
 		ac.opts.mode = ctl.mode;
 		ac.opts.signal = ctl.signal;

@@ -13,6 +13,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,21 +23,25 @@
 #define MAX_PROCS	256
 /* Tries on one CPU before giving up (a CPU that will not become quiet). */
 #define ARM_TRIES	5
-/* Polls a thread is seen pinned before it is first asked for. */
-#define FIRST_TRY_POLLS	2
 /* Polls a pending arm waits for its thread before it is asked again. */
 #define PENDING_POLLS	10
 
-/* The one CPU thread @tid of @tgid may run on; -1 when not exactly one. */
-static int pinned_cpu(int tgid, int tid)
+/*
+ * The one CPU thread @tid of @tgid may run on, -1 when not exactly one;
+ * *@running: it was running or runnable, not asleep in a system call.
+ */
+static int pinned_cpu(int tgid, int tid, bool *running)
 {
 	static const char key[] = "\nCpus_allowed_list:";
 	char path[96], buf[4096], err[64], *p, *end;
 	struct cpuset s;
 
+	*running = false;
 	proc_path(path, sizeof(path), "/%d/task/%d/status", tgid, tid);
 	if (read_text(path, buf, sizeof(buf)) < 0)
 		return -1;
+	p = strstr(buf, "\nState:");
+	*running = p && p[strspn(p + 7, " \t") + 7] == 'R';
 	p = strstr(buf, key);
 	if (!p)
 		return -1;
@@ -81,12 +86,17 @@ static struct thread_arm *arm_entry(struct run_report *r, int tid, int cpu)
 static void arm_try(struct run_report *r, const struct arm_ctl *ac,
 		    struct thread_arm *a)
 {
+	char why[256];
 	int ret;
 
 	a->tries++;
 	ret = isol_enable_thread(ac->fd, a->tid, &ac->opts, ac->strict_after_ns,
 				 &a->res);
 	a->err = -ret;
+	if (ac->verbose)
+		msg("thread %s[%d] pinned to cpu %d: %s", a->comm, a->tid, a->cpu,
+		    ret ? isol_enable_strerror(ret, &a->res, why, sizeof(why)) :
+		    "isolated");
 	if (!ret) {
 		a->state = ARM_ISOLATED;
 		if (a->tid == r->pid)
@@ -96,13 +106,22 @@ static void arm_try(struct run_report *r, const struct arm_ctl *ac,
 		return;
 	}
 	switch (a->res.reason) {
+	case ISOL_REASON_NO_THREAD:
+		/* It exited between the poll and the request: nothing missed. */
+		a->state = ARM_ENDED;
+		return;
 	case ISOL_REASON_PENDING:
 		a->state = ARM_PENDING;
 		a->polls = 0;
 		return;
+	case ISOL_REASON_AFFINITY:
+	case ISOL_REASON_NOT_NOHZ_FULL:
+		/* Pinned elsewhere meanwhile: not a try; the next poll sees. */
+		a->tries--;
+		a->state = ARM_TRYING;
+		return;
 	case ISOL_REASON_CPU_BUSY:	/* taken meanwhile: seen at the next poll */
 	case ISOL_REASON_NOT_QUIET:
-	case ISOL_REASON_AFFINITY:	/* pinned elsewhere meanwhile */
 	case ISOL_REASON_INTERRUPTED:
 		a->state = a->tries < ARM_TRIES ? ARM_TRYING : ARM_FAILED;
 		return;
@@ -117,7 +136,8 @@ static void arm_visit(struct run_report *r, const struct arm_ctl *ac,
 {
 	struct cpu_record rec;
 	struct thread_arm *a;
-	int cpu = pinned_cpu(tgid, tid);
+	bool running;
+	int cpu = pinned_cpu(tgid, tid, &running);
 
 	if (cpu < 0 || !cpuset_has(ac->nohz, cpu))
 		return;
@@ -170,13 +190,17 @@ static void arm_visit(struct run_report *r, const struct arm_ctl *ac,
 			a->state = ARM_FAILED;
 			return;
 		}
-		arm_try(r, ac, a);
+		if (running)
+			arm_try(r, ac, a);
 		return;
 	case ARM_TRYING:
-		/* A thread that isolates itself does so as soon as it is pinned. */
-		if (!a->tries && ++a->polls < FIRST_TRY_POLLS)
-			return;
-		arm_try(r, ac, a);
+		/*
+		 * Only a thread seen running: a polling thread always is, and
+		 * one asleep (a control thread in epoll_wait()) would make the
+		 * request wait for it, a second each time.
+		 */
+		if (running)
+			arm_try(r, ac, a);
 		return;
 	default:
 		return;

@@ -28,5 +28,30 @@ echo "# 5. A program that isolates itself through libisol"
 show isol_demo
 echo "\$ cd /sys/class/misc/task_isolation/cpu2; head -n 7 task state breaks"
 (cd /sys/class/misc/task_isolation/cpu2 && head -n 7 task state breaks)
+if command -v dpdk-testpmd >/dev/null; then
+	echo "# 6. A DPDK program no one here changed: testpmd's EAL moves its main lcore"
+	echo "#    to CPU 0 and pins a forwarding lcore to each of CPUs 2 and 3;"
+	echo "#    isolctl isolates each lcore where it lands (stopped with SIGTERM)"
+	tpmd="dpdk-testpmd -l 0,2,3 --main-lcore 0 --no-huge --no-pci --no-shconf
+		--no-telemetry -m 64 --vdev net_null0 --vdev net_null1 --
+		--nb-cores=2 --total-num-mbufs=2048 --rxd=64 --txd=64
+		--forward-mode=io --stats-period 2"
+	echo "\$ isolctl run -c 1 -v -- $(echo $tpmd) >/dev/null"
+	isolctl run -c 1 -v -- $tpmd </dev/null >/dev/null 2>/tmp/demo-tpmd.err &
+	for i in $(seq 120); do
+		grep -qx isolated /sys/class/misc/task_isolation/cpu2/state &&
+			grep -qx isolated /sys/class/misc/task_isolation/cpu3/state && break
+		sleep 0.5
+	done
+	sleep 2
+	kill -TERM $!
+	wait
+	grep -v '^EAL\|^testpmd:' /tmp/demo-tpmd.err
+fi
+if command -v oslat >/dev/null; then
+	echo "# 7. oslat, a latency tool no one here wrote: its polling thread on CPU 2"
+	echo "#    is isolated; its own figures, then the module's, for the same run"
+	show isolctl run -c 1 -- oslat -c 2 -D 3
+fi
 show isolctl status
 echo "=== end of demo"

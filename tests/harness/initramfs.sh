@@ -60,6 +60,9 @@ for t in /usr/lib/x86_64-linux-gnu/libkmod.so.2 /usr/lib/x86_64-linux-gnu/libc.s
 	copy_with_libs "$t"
 done
 ln -s /lib/x86_64-linux-gnu "$stage/usr/lib/x86_64-linux-gnu" 2>/dev/null || true
+# /var/run as Debian has it: DPDK's EAL keeps its runtime directory there.
+mkdir -p "$stage/var"
+ln -s /run "$stage/var/run"
 
 # The module and the harness's fault injector, registered with depmod so
 # that modprobe works as on a real system.
@@ -99,6 +102,30 @@ for f in tools/isolctl lib/libisol.so lib/libisol-prctl.so; do
 	tools/*) copy_with_libs "$TOP/$f" "/usr/bin/$(basename "$f")" ;;
 	lib/*) copy_with_libs "$TOP/$f" "/usr/lib/$(basename "$f")" ;;
 	esac
+done
+
+# Programs no one here wrote, from Debian 12's packages when the host has
+# them (tests/guest/cases/77-clients.sh): dpdk-testpmd with only the DPDK
+# drivers it uses here (the EAL loads every driver in its plugin directory),
+# oslat and rtla.
+for t in dpdk-testpmd oslat rtla; do
+	if p=$(command -v "$t"); then
+		copy_with_libs "$p" "/usr/bin/$t"
+	fi
+done
+# The EAL dlopen()s each file in its plugin directory named *.so or
+# *.so.ABI.MINOR, and a driver loaded twice (two copies of one file) is
+# registered twice, which leaves the vdev bus with no driver for its
+# devices. testpmd links the vdev bus under its soname (.so.23, which the
+# scan skips); the null ports and the ring mempool go in once, under the
+# real file's name, which the scan loads.
+for d in /usr/lib/x86_64-linux-gnu/dpdk/pmds-*; do
+	[ -d "$d" ] || continue
+	for drv in net_null mempool_ring; do
+		if [ -e "$d/librte_$drv.so" ]; then
+			copy_with_libs "$(readlink -f "$d/librte_$drv.so")"
+		fi
+	done
 done
 
 cp "$TOP/tests/guest/init" "$stage/init"

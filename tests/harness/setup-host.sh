@@ -11,6 +11,7 @@ PKGS=(
 	qemu-system-x86 busybox-static
 	xz-utils zstd gzip
 	perl dwarves file strace jq
+	dpdk-dev rt-tests rtla
 )
 
 missing=()
