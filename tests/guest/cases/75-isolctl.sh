@@ -173,7 +173,7 @@ check "run: the text report's totals line" grep -Eq '^  all threads +[0-9]+ brea
 # A program that knows nothing of isolation (static, no libisol): its two
 # workers start on the command's CPU, then pin themselves to cpus 2 and 3,
 # as a DPDK EAL pins its lcores. isolctl arms each where it lands.
-isolctl run -c 1 --json /tmp/workers.json -- isol_workers 2 2 600 4000 2>/tmp/workers.err
+isolctl run -c 1 --json /tmp/workers.json -- isol_workers 2 2 600 3000 2>/tmp/workers.err
 rc=$?
 cat /tmp/workers.err
 check "run: an unmodified static program's two pinned workers are isolated by isolctl on cpus 2 and 3 ($rc)" \

@@ -1,4 +1,4 @@
-# desc: programs no one here wrote under isolctl run: dpdk-testpmd's forwarding lcores, oslat beside rtla osnoise
+# desc: programs no one here wrote under isolctl run: dpdk-testpmd's forwarding lcore, oslat beside rtla osnoise
 # profiles: nohz
 # timeout: 400
 . /tests/lib.sh
@@ -30,20 +30,23 @@ modprobe task_isolation || fail "modprobe task_isolation"
 pmds=$(ls -d /usr/lib/x86_64-linux-gnu/dpdk/pmds-* 2>/dev/null | head -n 1)
 
 # dpdk-testpmd, as a DPDK data plane runs: the EAL puts the main lcore on
-# housekeeping CPU 0 and one forwarding lcore on each of CPUs 2 and 3; the
-# command starts on CPU 1. Nothing in testpmd knows about isolation.
+# housekeeping CPU 0 and the forwarding lcore on CPU 2; the command starts
+# on CPU 1. Nothing in testpmd knows about isolation. One forwarding lcore:
+# under emulation two busy-polling vCPUs for a minute starve CPU 0 so long
+# that the kernel's remote tick warns (sched_tick_remote, seen on 6.12-rt);
+# isol_workers in 75-isolctl covers two pinned threads of one program.
 if ! command -v dpdk-testpmd >/dev/null || [ -z "$pmds" ]; then
 	skip_point "dpdk-testpmd (not in this guest: the host has no dpdk-dev)"
 else
-	isolctl run -c 1 -v --json /tmp/tpmd.json -- dpdk-testpmd -l 0,2,3 \
+	isolctl run -c 1 -v --json /tmp/tpmd.json -- dpdk-testpmd -l 0,2 \
 		--main-lcore 0 --no-huge --no-pci --no-shconf --no-telemetry -m 64 \
-		--vdev net_null0 --vdev net_null1 -- --nb-cores=2 \
+		--vdev net_null0 --vdev net_null1 -- --nb-cores=1 \
 		--total-num-mbufs=2048 --rxd=64 --txd=64 --forward-mode=io \
 		--stats-period 2 </dev/null >/tmp/tpmd.out 2>/tmp/tpmd.err &
 	ipid=$!
-	isolated_within 2 60 && isolated_within 3 30
+	isolated_within 2 60
 	armed=$?
-	# Forward for a while with both lcores isolated, then stop it as a
+	# Forward for a while with the lcore isolated, then stop it as a
 	# user does: SIGTERM to isolctl, which passes it on.
 	sleep 2
 	kill -TERM $ipid
@@ -52,12 +55,12 @@ else
 	tail -n 20 /tmp/tpmd.out
 	cat /tmp/tpmd.err
 	jq -c '.threads[] | {tid, comm, cpu, armed_by, end_cause, breaks, stolen, longest_quiet_ns, stolen_by_source}' /tmp/tpmd.json
-	check "dpdk-testpmd: both forwarding lcores isolated while it ran (rc $rc)" \
+	check "dpdk-testpmd: the forwarding lcore isolated while it ran (rc $rc)" \
 		test $armed = 0
 	check "dpdk-testpmd: ended by SIGTERM as asked (exit $rc)" \
 		test $rc = 143 -o $rc = 0
-	check "dpdk-testpmd: the report has a section for each forwarding lcore, on cpus 2 and 3, armed by isolctl" \
-		test "$(jq -c '[.threads[] | select(.armed_by == "isolctl") | .cpu] | sort' /tmp/tpmd.json)" = "[2,3]"
+	check "dpdk-testpmd: the report has a section for the forwarding lcore, on cpu 2, armed by isolctl" \
+		test "$(jq -c '[.threads[] | select(.armed_by == "isolctl") | .cpu]' /tmp/tpmd.json)" = "[2]"
 	check "dpdk-testpmd: the main lcore, moved to housekeeping cpu 0, is not isolated" \
 		test "$(jq -c '[.end_cause, ([.threads[] | select(.cpu == 0)] | length)]' /tmp/tpmd.json)" = '["migrated",0]'
 	check "dpdk-testpmd: no break of an lcore came from isolctl" \
