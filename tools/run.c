@@ -546,8 +546,9 @@ static void find_threads(const struct cpuset *nohz, struct run_report *r)
 
 /*
  * The end of each thread's isolation, from its CPU's statistics; it was
- * isolctl's own when the run's file holds a record that began then (a
- * thread that armed itself after isolctl did took it over).
+ * isolctl's own when the run's file holds a record of the thread that began
+ * then (a thread that armed itself after isolctl did took it over), or any
+ * record when a later isolation on that CPU replaced the statistics.
  */
 static void read_threads(struct run_report *r, int fd)
 {
@@ -565,9 +566,8 @@ static void read_threads(struct run_report *r, int fd)
 			memcpy(t->comm, t->rec.comm, n);
 			t->comm[n] = '\0';
 		}
-		t->armed_by_run = t->have_rec && fd >= 0 &&
-				  !isol_get_state_of(fd, t->tid, &st) &&
-				  st.enabled_ns == t->rec.since_ns;
+		t->armed_by_run = fd >= 0 && !isol_get_state_of(fd, t->tid, &st) &&
+				  (!t->have_rec || st.enabled_ns == t->rec.since_ns);
 	}
 }
 

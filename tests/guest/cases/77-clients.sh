@@ -97,7 +97,7 @@ else
 	spikes=$(jq "[.thread[\"0\"].histogram | to_entries[] | select((.key | tonumber) >= $threshold_us) | .value] | add // 0" /tmp/oslat-own.json)
 	breaks=$(jq '[.threads[] | select(.cpu == 2) | .breaks] | add // 0' /tmp/oslat.json)
 	stolen=$(jq '[.threads[] | select(.cpu == 2) | .stolen] | add // 0' /tmp/oslat.json)
-	ktime=$(jq '[.threads[] | select(.cpu == 2) | .causes[].time_ns] | add // 0' /tmp/oslat.json)
+	ktime=$(jq '[.threads[] | select(.cpu == 2) | .causes[]?.time_ns] | add // 0' /tmp/oslat.json)
 	echo "# oslat on cpu 2: max $max us, $spikes loops over $threshold_us us" \
 		"| module: $breaks kernel entries ($stolen stolen), $((ktime / 1000)) us in the kernel" \
 		"| over-threshold loops with no kernel entry behind them: at least $((spikes > breaks ? spikes - breaks : 0)) (emulator time)"
