@@ -225,9 +225,9 @@ static void add_children(int tgid, int tid, int *procs, int *nr)
 }
 
 /*
- * Forget threads that are gone and were never asked for: short-lived
- * processes of a script that shared the command's CPU would fill the table
- * before the program that matters pins its threads.
+ * Forget threads this poll did not see that were never asked for: the
+ * short-lived processes of a script sharing the command's CPU would fill
+ * the table before the program that matters pins its threads.
  */
 static void arm_prune(struct run_report *r)
 {
@@ -237,8 +237,7 @@ static void arm_prune(struct run_report *r)
 		if (!r->arms[i].seen && r->arms[i].state == ARM_TRYING &&
 		    !r->arms[i].tries)
 			continue;
-		r->arms[n] = r->arms[i];
-		r->arms[n++].seen = false;
+		r->arms[n++] = r->arms[i];
 	}
 	r->nr_arms = n;
 }
@@ -252,7 +251,8 @@ void arm_threads(struct run_report *r, const struct arm_ctl *ac)
 
 	if (!ac->enabled)
 		return;
-	arm_prune(r);
+	for (i = 0; i < r->nr_arms; i++)
+		r->arms[i].seen = false;
 	procs[0] = r->pid;
 	for (i = 0; i < nr; i++) {
 		proc_path(path, sizeof(path), "/%d/task", procs[i]);
@@ -268,4 +268,5 @@ void arm_threads(struct run_report *r, const struct arm_ctl *ac)
 		}
 		closedir(dir);
 	}
+	arm_prune(r);
 }
