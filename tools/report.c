@@ -254,8 +254,8 @@ static const char *arm_why(const struct thread_arm *a, char *buf, size_t len)
 	if (a->state == ARM_PENDING)
 		return "asked, but it did not come back to user space";
 	if (a->held_by) {
-		snprintf(buf, len, "it shares the cpu with isolated task %d",
-			 a->held_by);
+		snprintf(buf, len, "it shares the cpu with isolated %s[%d]",
+			 a->held_by_comm[0] ? a->held_by_comm : "task", a->held_by);
 		return buf;
 	}
 	return isol_enable_strerror(a->err, &a->res, buf, len);

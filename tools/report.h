@@ -55,6 +55,7 @@ struct thread_arm {
 	int tries;
 	int polls;			/* polls since pending */
 	int held_by;			/* pid isolated on cpu, not this thread */
+	char held_by_comm[ISOL_COMM_LEN + 1];
 	bool seen;			/* in the last poll */
 	int err;			/* positive errno of the last try */
 	struct isol_enable res;		/* ... and the module's reply */

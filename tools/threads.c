@@ -137,6 +137,7 @@ static void arm_visit(struct run_report *r, const struct arm_ctl *ac,
 	struct cpu_record rec;
 	struct thread_arm *a;
 	bool running;
+	size_t n;
 	int cpu = pinned_cpu(tgid, tid, &running);
 
 	if (cpu < 0 || !cpuset_has(ac->nohz, cpu))
@@ -167,8 +168,12 @@ static void arm_visit(struct run_report *r, const struct arm_ctl *ac,
 		 * Another task holds the CPU: asking would only send an IPI
 		 * there, a break of that task's isolation.
 		 */
-		if (a->state != ARM_ISOLATED)
+		if (a->state != ARM_ISOLATED) {
+			n = strnlen(rec.comm, sizeof(a->held_by_comm) - 1);
+			memcpy(a->held_by_comm, rec.comm, n);
+			a->held_by_comm[n] = '\0';
 			a->held_by = rec.pid;
+		}
 		return;
 	}
 	a->held_by = 0;

@@ -13,7 +13,8 @@ cat >"$tmp/driver.c" <<'DRIVER'
 int main(void)
 {
 	static char *cmd[] = { "app", NULL };
-	static struct run_report r = { .argv = cmd, .pid = 100, .cpu = 1 };
+	static struct run_report r = { .argv = cmd, .pid = 100, .cpu = 1,
+				       .have_state = true };
 	struct cpuset nohz;
 	char err[64];
 	struct arm_ctl ac = { .enabled = true, .verbose = true, .nohz = &nohz,
@@ -27,9 +28,11 @@ int main(void)
 	fflush(stderr);
 	printf("pass 1\n");
 	for (i = 0; i < r.nr_arms; i++)
-		printf("%d cpu %d state %d tries %d held_by %d comm %s\n", r.arms[i].tid,
-		       r.arms[i].cpu, r.arms[i].state, r.arms[i].tries,
-		       r.arms[i].held_by, r.arms[i].comm);
+		printf("%d cpu %d state %d tries %d held_by %d %s comm %s\n",
+		       r.arms[i].tid, r.arms[i].cpu, r.arms[i].state,
+		       r.arms[i].tries, r.arms[i].held_by,
+		       r.arms[i].held_by_comm, r.arms[i].comm);
+	report_text(&r, stdout);
 	fflush(stdout);
 	if (getchar() == EOF)
 		return 1;
@@ -82,10 +85,12 @@ asked=$(sed -n 's/^isolctl: thread \([a-z0-9]*\[[0-9]*\]\) pinned to cpu \([0-9]
 [ "$asked" = "child[200]@3 worker0[101]@2 " ] ||
 	fail "first poll asked for '$asked', want child[200]@3 and worker0[101]@2; stderr: $(cat "$tmp/err")"
 ok "a poll asks for the running threads pinned to a free nohz_full CPU, descendants included, and no other"
-grep -q "^105 cpu 1 state 0 tries 0 held_by 100 comm sharer" "$tmp/out" ||
+grep -q "^105 cpu 1 state 0 tries 0 held_by 100 app comm sharer" "$tmp/out" ||
 	fail "the thread on the command's CPU is not known as sharing it: $(cat "$tmp/out")"
 grep -q "^100 cpu 1 state 2 " "$tmp/out" || fail "the command's thread is not known as isolated"
-ok "a thread on an isolated task's CPU is not asked for, and the report can name who holds the CPU"
+grep -qx "  thread sharer\[105\] pinned to cpu 1: not isolated: it shares the cpu with isolated app\[100\]" "$tmp/out" ||
+	fail "the text report does not name who holds the sharer's CPU: $(grep sharer "$tmp/out")"
+ok "a thread on an isolated task's CPU is not asked for, and the report names who holds the CPU"
 
 # Between the polls: worker0 moves to cpu 3, ctrl wakes up, the sharer exits.
 thread "R (running)" 3 100 101 worker0
