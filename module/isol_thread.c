@@ -61,6 +61,7 @@ static void isol_arm_fn(struct callback_head *head)
 	} else {
 		arm->ret = isol_enable(arm->file, &arm->req, true);
 	}
+	/* complete() orders the reply before a waiter that sees it done. */
 	complete(&arm->done);
 	kref_put(&arm->ref, isol_arm_release);
 	/* Taken when queued; isol_exit() waits out this return. */
