@@ -34,9 +34,20 @@ tap() {
 	esac
 }
 
-# Feed a guest's result lines into the TAP stream, prefixed with the kernel.
+# The guest's comments just before its "not ok - DESC" line in the console
+# log @1: why the test failed, so that a CI log alone says it.
+why_failed() {
+	local console=$1 desc=$2
+	[ -r "$console" ] || return 0
+	tr -d '\r' <"$console" | awk -v want="not ok - $desc" '
+		/^(ok|not ok) - / { if ($0 == want) { for (i = 0; i < n; i++) print "#   " seen[i]; exit } n = 0; next }
+		/^# / { if (n == 12) { for (i = 1; i < n; i++) seen[i - 1] = seen[i]; n-- } seen[n++] = $0 }'
+}
+
+# Feed a guest's result lines into the TAP stream, prefixed with the kernel;
+# for a failure, the guest's own words on it from console log @3.
 relay_results() {
-	local prefix=$1 file=$2 line status rest
+	local prefix=$1 file=$2 console=${3:-} line status rest
 	while IFS= read -r line; do
 		line=${line%$'\r'}
 		case "$line" in
@@ -49,7 +60,11 @@ relay_results() {
 			n=$((n + 1)) skipped=$((skipped + 1))
 			echo "ok $n - $prefix: $rest"
 			;;
-		*) tap "$status" "$prefix: $rest" ;;
+		*)
+			tap "$status" "$prefix: $rest"
+			[ "$status" = fail ] && [ -n "$console" ] &&
+				why_failed "$console" "$rest"
+			;;
 		esac
 	done <"$file"
 }
@@ -64,7 +79,7 @@ judge_guest() {
 	if [ -r "$results" ] && grep -q '^end-of-suite' "$results"; then
 		END_SEEN=1
 	fi
-	[ -r "$results" ] && relay_results "$prefix" "$results"
+	[ -r "$results" ] && relay_results "$prefix" "$results" "$console"
 	# Notes a case passed on as comments (e.g. kmemleak's other leaks).
 	[ -r "$results" ] && grep -a '^# ' "$results" | tr -d '\r'
 	if [ $END_SEEN -eq 1 ]; then

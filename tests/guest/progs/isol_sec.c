@@ -321,11 +321,12 @@ static void check_record(const struct isol_record *r)
 static void t_no_addresses(int unused)
 {
 	static struct isol_record recs[32];
+	struct shared *sh = shared_new();
 	char path[300];
 	struct isol_state st;
 	struct dirent *d;
 	DIR *dir;
-	int mon, fd, n, i;
+	int mon, fd, n, i, child_fd, stacks = 0;
 	pid_t a;
 
 	(void)unused;
@@ -334,21 +335,23 @@ static void t_no_addresses(int unused)
 	CHECK(mon >= 0, "open");
 	fd = open_dev();
 	system("echo 1 > /sys/kernel/tracing/events/task_isolation/enable");
-	a = fork();
+	/* Signalled only once isolated, with its handler in place. */
+	a = fork_isolated(sh, 2, ISOL_MODE_LOG_ONLY, 0, &child_fd);
 	if (!a) {
-		catch_usr1();
-		isolate(2, ISOL_MODE_LOG_ONLY, 0, 0);
-		spin_ms(300);
-		_exit(0);
+		spin_until(&got_usr1, 5000);
+		spin_ms(100);
+		_exit(got_usr1 ? 0 : 1);
 	}
-	usleep(100000);
 	kill(a, SIGUSR1);	/* a reschedule IPI, with a stack */
 	expect_exit_ok(a, "isolated child");
 	system("echo 0 > /sys/kernel/tracing/events/task_isolation/enable");
 
 	while ((n = isol_monitor_read(mon, recs, 32)) > 0)
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			check_record(&recs[i]);
+			stacks += recs[i].nr_stack > 0;
+		}
+	CHECK(stacks, "no record with a stack to look at");
 	st = state_of(fd);
 	check_text("GET_STATE desc", st.last_break.desc, sizeof(st.last_break.desc));
 	check_text("GET_STATE func", st.last_func, sizeof(st.last_func));
