@@ -187,6 +187,13 @@ def print_micro(kern, out):
         out.append(line)
 
 
+# The per-round ratios the bench made with the stock signal interleaved.
+ROUND_RATIOS = {
+    "notify_lingering_break_to_handler": "ratio_rounds_lingering",
+    "notify_hooks_armed_break_to_handler": "ratio_rounds_hooks_armed",
+}
+
+
 def print_latency(kern, out):
     lat = kern.get("latency")
     if not lat:
@@ -233,10 +240,15 @@ def print_latency(kern, out):
             if key not in lat:
                 continue
             p99 = lat["plain_signal"]["p99_us"]
-            if base and p99:
-                out.append("  break to handler / stock signal to handler, %s: "
-                           "median %.2f, p99 %.2f" % (label, lat[key]["median_us"] / base,
-                                                      lat[key]["p99_us"] / p99))
+            if not base or not p99:
+                continue
+            line = ("  break to handler / stock signal to handler, %s: "
+                    "median %.2f, p99 %.2f" % (label, lat[key]["median_us"] / base,
+                                               lat[key]["p99_us"] / p99))
+            rounds = lat.get(ROUND_RATIOS.get(key, ""))
+            if rounds:
+                line += ", rounds %.2f-%.2f" % (min(rounds), max(rounds))
+            out.append(line)
 
 
 def print_load(kern, out):

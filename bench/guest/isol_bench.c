@@ -857,6 +857,9 @@ struct notify {
 
 static struct notify *nt;
 
+/* Rounds that interleave the break paths with the stock signal. */
+#define LATENCY_ROUNDS	5
+
 static void on_break(int sig)
 {
 	/* First thing the handler does: the time it started. */
@@ -985,6 +988,19 @@ static void measure_plain_signal(uint64_t *out, int n)
 	free(nt);
 }
 
+/* Per-round ratios of break-to-handler to the stock signal's medians. */
+static void j_ratios(const char *key, const double *ratio)
+{
+	int r;
+
+	j_open(key, '[');
+	for (r = 0; r < LATENCY_ROUNDS; r++) {
+		j_sep(NULL);
+		printf("%.4f", ratio[r]);
+	}
+	j_close(']');
+}
+
 static int cmd_latency(int trials)
 {
 	uint64_t *enter = shared_alloc(trials * sizeof(uint64_t));
@@ -1007,7 +1023,9 @@ static int cmd_latency(int trials)
 	uint64_t *sig_armed = calloc(trials, sizeof(uint64_t));
 	uint64_t *plain = calloc(trials, sizeof(uint64_t));
 	uint64_t eagain_cold, eagain_linger, eagain_warm;
-	uint64_t wrong, wrong_linger, wrong_armed;
+	uint64_t wrong, wrong_cold, wrong_linger, wrong_armed, base;
+	double ratio_linger[LATENCY_ROUNDS], ratio_armed[LATENCY_ROUNDS];
+	int per = trials / LATENCY_ROUNDS ?: 1, n = per * LATENCY_ROUNDS, r, k;
 
 	CHECK(notify && ipi && sig && notify_linger && ipi_linger && sig_linger &&
 	      notify_armed && ipi_armed && sig_armed && plain, "out of memory");
@@ -1015,15 +1033,29 @@ static int cmd_latency(int trials)
 	module_set(true);
 	set_linger("0");
 	measure_enter(enter, cold, false, &eagain_cold);
-	measure_notify(notify, ipi, sig, cold, false, &wrong);
+	measure_notify(notify, ipi, sig, cold, false, &wrong_cold);
 	set_linger("2000");
 	measure_enter(linger, trials, false, &eagain_linger);
-	measure_notify(notify_linger, ipi_linger, sig_linger, trials, false,
-		       &wrong_linger);
 	measure_enter(warm, trials, true, &eagain_warm);
-	measure_notify(notify_armed, ipi_armed, sig_armed, trials, true,
-		       &wrong_armed);
-	measure_plain_signal(plain, trials);
+	/*
+	 * The stock signal in rounds between the two break paths, so that
+	 * each ratio compares trials made under the same host load; the
+	 * spread of the per-round ratios says what that load moved.
+	 */
+	wrong_linger = wrong_armed = 0;
+	for (r = 0; r < LATENCY_ROUNDS; r++) {
+		k = r * per;
+		measure_notify(notify_linger + k, ipi_linger + k, sig_linger + k,
+			       per, false, &wrong);
+		wrong_linger += wrong;
+		measure_plain_signal(plain + k, per);
+		measure_notify(notify_armed + k, ipi_armed + k, sig_armed + k,
+			       per, true, &wrong);
+		wrong_armed += wrong;
+		base = quantile(plain + k, per, 0.5);
+		ratio_linger[r] = base ? (double)quantile(sig_linger + k, per, 0.5) / base : 0;
+		ratio_armed[r] = base ? (double)quantile(sig_armed + k, per, 0.5) / base : 0;
+	}
 
 	j_open(NULL, '{');
 	j_u64("trials", trials);
@@ -1036,16 +1068,18 @@ static int cmd_latency(int trials)
 	j_latency("notify", notify, cold);
 	j_latency("notify_ipi_to_break", ipi, cold);
 	j_latency("notify_break_to_handler", sig, cold);
-	j_u64("notify_wrong_cause", wrong);
-	j_latency("notify_lingering", notify_linger, trials);
-	j_latency("notify_lingering_ipi_to_break", ipi_linger, trials);
-	j_latency("notify_lingering_break_to_handler", sig_linger, trials);
+	j_u64("notify_wrong_cause", wrong_cold);
+	j_latency("notify_lingering", notify_linger, n);
+	j_latency("notify_lingering_ipi_to_break", ipi_linger, n);
+	j_latency("notify_lingering_break_to_handler", sig_linger, n);
 	j_u64("notify_lingering_wrong_cause", wrong_linger);
-	j_latency("notify_hooks_armed", notify_armed, trials);
-	j_latency("notify_hooks_armed_ipi_to_break", ipi_armed, trials);
-	j_latency("notify_hooks_armed_break_to_handler", sig_armed, trials);
+	j_latency("notify_hooks_armed", notify_armed, n);
+	j_latency("notify_hooks_armed_ipi_to_break", ipi_armed, n);
+	j_latency("notify_hooks_armed_break_to_handler", sig_armed, n);
 	j_u64("notify_hooks_armed_wrong_cause", wrong_armed);
-	j_latency("plain_signal", plain, trials);
+	j_latency("plain_signal", plain, n);
+	j_ratios("ratio_rounds_lingering", ratio_linger);
+	j_ratios("ratio_rounds_hooks_armed", ratio_armed);
 	j_close('}');
 	return 0;
 }
