@@ -6,7 +6,13 @@
 # series' code is run here, never kept in the tree.
 command -v series_isolation >/dev/null ||
 	skip "no copy of the series' selftest (v16 tools/testing/selftests/task_isolation/isolation.c at .cache/series/isolation.c, see README)"
-modprobe task_isolation || fail "modprobe failed"
+# Its test_munmap starts a thread that unmaps 0.5 s after setup and
+# expects isolation on by then. With the hooks removed as each test's task
+# dies (hooks_linger_ms=0), the next enable waits for that removal (RCU
+# tasks grace periods): 0.65 s seen under emulation, so that test failed
+# now and then. Lingering hooks, as a user running such a sequence would
+# set, keep each enable at a fraction of a millisecond.
+modprobe task_isolation hooks_linger_ms=2000 || fail "modprobe failed"
 # One gigacycle of its rdtsc jitter loop: its figures are printed, not
 # judged (emulation stretches loop iterations far past its 600 cycles).
 LD_PRELOAD=/usr/lib/libisol-prctl.so timeout 120 series_isolation 1 >/tmp/series.out 2>&1
