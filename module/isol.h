@@ -261,6 +261,9 @@ struct isol_symbols {
 	 */
 	void (*lru_drain)(struct work_struct *unused);
 	void (*vmstat_fold)(struct work_struct *unused);
+	/* One function before the stock split (6.16), then two. */
+	void (*memcg_drain)(struct work_struct *unused);
+	void (*obj_drain)(struct work_struct *unused);
 	/* Read, never called. NULL: not found. */
 	struct delayed_work __percpu *vmstat_work;
 	struct hrtimer_cpu_base __percpu *hrtimer_bases;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Quiescing a CPU before its task returns to user space isolated: drain
- * the per-CPU LRU batches, fold the vmstat counters and cancel the vmstat
- * worker, then wait, for a bounded time and preemptibly, for the scheduler
- * tick to stop. What still keeps the CPU busy is reported, not waited out.
+ * the per-CPU LRU batches and memcg charge stock, fold the vmstat counters
+ * and cancel the vmstat worker, then wait, for a bounded time and
+ * preemptibly, for the scheduler tick to stop. What still keeps the CPU
+ * busy is reported, not waited out.
  */
 
 #include <linux/delay.h>
@@ -19,17 +20,24 @@
 #define ISOL_TICK_DEP_RCU_ANY	(ISOL_TICK_DEP_RCU | ISOL_TICK_DEP_RCU_EXP)
 
 /*
- * Drain this CPU's LRU batches and buffer-head LRUs, fold its vmstat
- * deltas and cancel its vmstat worker, through the kernel's own work
- * functions (they have ENDBR64 on CET-IBT kernels; each is skipped when
- * isol_symbols.c could not take it). Process context, on the task's CPU:
- * migration is disabled because they read smp_processor_id().
+ * Drain this CPU's LRU batches and buffer-head LRUs and its memcg charge
+ * stock, fold its vmstat deltas and cancel its vmstat worker, through the
+ * kernel's own work functions (they have ENDBR64 on CET-IBT kernels; each
+ * is skipped when isol_symbols.c could not take it). Process context, on
+ * the task's CPU: migration is disabled because they work on this CPU's
+ * data (the stock drains ignore their argument and take this_cpu_ptr()).
+ * An empty stock is what keeps a memcg limit change elsewhere from
+ * queueing its drain here: 6.1 does not skip isolated CPUs.
  */
 void isol_quiesce_again(void)
 {
 	migrate_disable();
 	if (isol_sym.lru_drain)
 		isol_sym.lru_drain(NULL);
+	if (isol_sym.memcg_drain)
+		isol_sym.memcg_drain(NULL);
+	if (isol_sym.obj_drain)
+		isol_sym.obj_drain(NULL);
 	if (isol_sym.vmstat_fold) {
 		/*
 		 * After the fold the worker has nothing to do here, so

@@ -171,6 +171,9 @@ enum {
 	ISOL_SYM_SYS_CALL_TABLE,
 	ISOL_SYM_IA32_SYS_CALL_TABLE,
 	ISOL_SYM_TTWU_PENDING,
+	ISOL_SYM_MEMCG_DRAIN,
+	ISOL_SYM_MEMCG_DRAIN_SPLIT,
+	ISOL_SYM_OBJ_DRAIN_SPLIT,
 	ISOL_NR_SYMS
 };
 
@@ -184,6 +187,9 @@ int isol_symbols_init(void)
 		[ISOL_SYM_SYS_CALL_TABLE] = { "sys_call_table" },
 		[ISOL_SYM_IA32_SYS_CALL_TABLE] = { "ia32_sys_call_table" },
 		[ISOL_SYM_TTWU_PENDING] = { "sched_ttwu_pending" },
+		[ISOL_SYM_MEMCG_DRAIN] = { "drain_local_stock" },
+		[ISOL_SYM_MEMCG_DRAIN_SPLIT] = { "drain_local_memcg_stock" },
+		[ISOL_SYM_OBJ_DRAIN_SPLIT] = { "drain_local_obj_stock" },
 	};
 	isol_lookup_fn lookup = isol_find_lookup();
 	int i, ret;
@@ -206,6 +212,17 @@ int isol_symbols_init(void)
 		isol_sym.vmstat_work = (struct delayed_work __percpu *)
 				       want[ISOL_SYM_VMSTAT_WORK].addr;
 	}
+	/*
+	 * The memcg charge stock's work functions, both kernel layouts: the
+	 * step counts as taken only when every part of the stock is drained.
+	 */
+	if (want[ISOL_SYM_MEMCG_DRAIN].addr) {
+		isol_sym.memcg_drain = isol_fn(want[ISOL_SYM_MEMCG_DRAIN].addr);
+	} else if (isol_fn(want[ISOL_SYM_MEMCG_DRAIN_SPLIT].addr) &&
+		   isol_fn(want[ISOL_SYM_OBJ_DRAIN_SPLIT].addr)) {
+		isol_sym.memcg_drain = isol_fn(want[ISOL_SYM_MEMCG_DRAIN_SPLIT].addr);
+		isol_sym.obj_drain = isol_fn(want[ISOL_SYM_OBJ_DRAIN_SPLIT].addr);
+	}
 	isol_sym.hrtimer_bases = (struct hrtimer_cpu_base __percpu *)
 				 want[ISOL_SYM_HRTIMER_BASES].addr;
 	isol_sym.sys_call_table = (const unsigned long *)
@@ -215,11 +232,12 @@ int isol_symbols_init(void)
 	isol_sym.sched_ttwu_pending = want[ISOL_SYM_TTWU_PENDING].addr;
 
 	if (isol_quiesce_skipped())
-		pr_info("%s: quiescing without%s%s%s (see /sys/class/misc/task_isolation/quiesce)\n",
+		pr_info("%s: quiescing without%s%s%s%s (see /sys/class/misc/task_isolation/quiesce)\n",
 			IS_ENABLED(CONFIG_X86_KERNEL_IBT) || ibt_simulate ?
 			"CET-IBT" : "symbols missing",
 			isol_sym.lru_drain ? "" : " [LRU drain]",
 			isol_sym.vmstat_fold ? "" : " [vmstat fold]",
+			isol_sym.memcg_drain ? "" : " [memcg stock]",
 			isol_sym.hrtimer_bases ? "" : " [tick test]");
 	return 0;
 }
@@ -229,6 +247,7 @@ u32 isol_quiesce_skipped(void)
 {
 	return (isol_sym.lru_drain ? 0 : ISOL_SKIP_LRU_DRAIN) |
 	       (isol_sym.vmstat_fold ? 0 : ISOL_SKIP_VMSTAT) |
+	       (isol_sym.memcg_drain ? 0 : ISOL_SKIP_MEMCG_STOCK) |
 	       (isol_sym.hrtimer_bases ? 0 : ISOL_SKIP_TICK_TEST);
 }
 
@@ -241,6 +260,10 @@ ssize_t isol_symbols_show(char *buf)
 			     "lru_add_drain_per_cpu" : "skipped");
 	len += sysfs_emit_at(buf, len, "vmstat     %s\n", isol_sym.vmstat_fold ?
 			     "vmstat_update, vmstat_work" : "skipped");
+	len += sysfs_emit_at(buf, len, "memcg      %s\n", !isol_sym.memcg_drain ?
+			     "skipped" : isol_sym.obj_drain ?
+			     "drain_local_memcg_stock, drain_local_obj_stock" :
+			     "drain_local_stock");
 	len += sysfs_emit_at(buf, len, "tick_test  %s\n", isol_sym.hrtimer_bases ?
 			     "hrtimer_bases" : "skipped");
 	len += sysfs_emit_at(buf, len, "ibt        %s%s%s\n",

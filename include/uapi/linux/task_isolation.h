@@ -120,6 +120,7 @@ enum isol_reason {
 #define ISOL_SKIP_LRU_DRAIN	(1U << 0)	/* per-CPU LRU and bh caches */
 #define ISOL_SKIP_VMSTAT	(1U << 1)	/* vmstat fold and its worker */
 #define ISOL_SKIP_TICK_TEST	(1U << 2)	/* no wait for the tick to stop */
+#define ISOL_SKIP_MEMCG_STOCK	(1U << 3)	/* memcg per-CPU charge stock */
 
 /*
  * Predicted noise, in isol_enable.noise and isol_state.noise: what the task

@@ -24,6 +24,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
@@ -1138,6 +1140,7 @@ static unsigned int skipped_in_sysfs(void)
 	static const struct { const char *step; unsigned int bit; } steps[] = {
 		{ "lru_drain", ISOL_SKIP_LRU_DRAIN },
 		{ "vmstat", ISOL_SKIP_VMSTAT },
+		{ "memcg", ISOL_SKIP_MEMCG_STOCK },
 		{ "tick_test", ISOL_SKIP_TICK_TEST },
 	};
 	char line[256], step[64], how[128];
@@ -1157,7 +1160,7 @@ static unsigned int skipped_in_sysfs(void)
 		}
 	}
 	fclose(f);
-	CHECK(seen == 3, "quiesce file lists %u of the 3 steps", seen);
+	CHECK(seen == 4, "quiesce file lists %u of the 4 steps", seen);
 	return bits;
 }
 
@@ -1220,6 +1223,95 @@ static void t_permission(int unused)
 	/* Opened as root, then without CAP_SYS_NICE. */
 	CHECK(setgid(65534) == 0 && setuid(65534) == 0, "drop privileges");
 	expect_enable_fails(fd, &r, EPERM, ISOL_REASON_PERMISSION, "unprivileged");
+	_exit(0);
+}
+
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+#define CGROUP_TEST	CGROUP_ROOT "/isol_core"
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+static long read_number(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long v = -1;
+
+	CHECK(f, "open %s: %s", path, strerror(errno));
+	CHECK(fscanf(f, "%ld", &v) == 1, "no number in %s", path);
+	fclose(f);
+	return v;
+}
+
+/*
+ * Lowering a memory cgroup's limit on CPU 0 drains the charge stock of
+ * every CPU that holds that group's charges; 6.1 queues that drain on an
+ * isolated CPU too. The task charges on its CPU before isolating, so that
+ * its stock holds the group's pages; quiescing empties the stock, and the
+ * limit change must not reach the task.
+ */
+static void t_memcg_stock(int unused)
+{
+	struct shared *sh = shared_new();
+	char text[64], *mem;
+	struct isol_state st;
+	long cur;
+	pid_t c;
+	int fd;
+
+	(void)unused;
+	if (skipped_in_sysfs() & ISOL_SKIP_MEMCG_STOCK)
+		skip_test("the memcg stock drain is skipped on this kernel");
+	if (access(CGROUP_ROOT "/cgroup.controllers", F_OK) &&
+	    mount("none", CGROUP_ROOT, "cgroup2", 0, NULL))
+		skip_test("no cgroup2 hierarchy: %s", strerror(errno));
+	CHECK(write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory") == 0,
+	      "enable the memory controller: %s", strerror(errno));
+	CHECK(!mkdir(CGROUP_TEST, 0755) || errno == EEXIST, "mkdir: %s",
+	      strerror(errno));
+	c = fork();
+	CHECK(c >= 0, "fork");
+	if (!c) {
+		snprintf(text, sizeof(text), "%d", getpid());
+		CHECK(write_file(CGROUP_TEST "/cgroup.procs", text) == 0,
+		      "join the group: %s", strerror(errno));
+		CHECK(isol_pin(2) == 0, "pin to CPU 2");
+		/* 1000 pages: not a whole number of 64-page charge batches. */
+		mem = mmap(NULL, 1000 * 4096, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		CHECK(mem != MAP_FAILED, "mmap: %s", strerror(errno));
+		memset(mem, 1, 1000 * 4096);
+		fd = isolate(2, ISOL_MODE_LOG_ONLY, 0, 0);
+		sh->ready = 1;
+		spin_until(&sh->release, 30000);
+		st = state_of(fd);
+		if (st.nr_breaks)
+			diag("first of %llu breaks: %s", (unsigned long long)st.nr_breaks,
+			     st.last_break.desc);
+		sh->result = st.nr_breaks ? 1 : 2;
+		_exit(0);
+	}
+	CHECK(spin_until(&sh->ready, 20000), "child never isolated");
+	cur = read_number(CGROUP_TEST "/memory.current");
+	/* Over the new limit: the kernel drains the stocks, then reclaims. */
+	snprintf(text, sizeof(text), "%ld", cur / 2 / 4096 * 4096);
+	CHECK(write_file(CGROUP_TEST "/memory.high", text) == 0,
+	      "lower memory.high: %s", strerror(errno));
+	usleep(300000);
+	CHECK(write_file(CGROUP_TEST "/memory.high", "max") == 0,
+	      "restore memory.high: %s", strerror(errno));
+	sh->release = 1;
+	expect_exit_ok(c, "isolated child");
+	rmdir(CGROUP_TEST);
+	CHECK(sh->result == 2, "the limit change reached the isolated CPU");
 	_exit(0);
 }
 
@@ -1327,8 +1419,6 @@ static int count_hooks(const char *state)
 
 #define LINGER_PARAM "/sys/module/task_isolation/parameters/hooks_linger_ms"
 
-static int write_file(const char *path, const char *val);
-
 /* Isolate a child on CPU 2 and let it exit; returns the hooks it armed. */
 static int isolate_and_leave(void)
 {
@@ -1378,17 +1468,6 @@ static void t_hooks(int unused)
 	CHECK(count_hooks("lingering") == 0, "hooks still registered after %d ms", i * 100);
 	CHECK(i >= 10, "hooks removed after %d ms, linger is 2000", i * 100);
 	_exit(0);
-}
-
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
-	close(fd);
-	return ok ? 0 : -1;
 }
 
 /* The isolated CPU goes offline: isolation ends, the cause is recorded. */
@@ -1740,6 +1819,8 @@ static const struct test tests[] = {
 	  t_skipped, 0, 0, 10 },
 	{ "quiet", "strict: 10 s busy loop isolated gets no break at all",
 	  t_quiet, 0, 0, 60 },
+	{ "memcg-stock", "a memcg limit lowered elsewhere does not reach the isolated CPU: its charge stock was drained",
+	  t_memcg_stock, 0, 0, 60 },
 };
 
 int main(int argc, char **argv)
