@@ -1263,6 +1263,7 @@ static void t_memcg_stock(int unused)
 	struct shared *sh = shared_new();
 	char text[64], *mem;
 	struct isol_state st;
+	bool mounted = false;
 	long cur;
 	pid_t c;
 	int fd;
@@ -1270,9 +1271,11 @@ static void t_memcg_stock(int unused)
 	(void)unused;
 	if (skipped_in_sysfs() & ISOL_SKIP_MEMCG_STOCK)
 		skip_test("the memcg stock drain is skipped on this kernel");
-	if (access(CGROUP_ROOT "/cgroup.controllers", F_OK) &&
-	    mount("none", CGROUP_ROOT, "cgroup2", 0, NULL))
-		skip_test("no cgroup2 hierarchy: %s", strerror(errno));
+	if (access(CGROUP_ROOT "/cgroup.controllers", F_OK)) {
+		if (mount("none", CGROUP_ROOT, "cgroup2", 0, NULL))
+			skip_test("no cgroup2 hierarchy: %s", strerror(errno));
+		mounted = true;
+	}
 	CHECK(write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory") == 0,
 	      "enable the memory controller: %s", strerror(errno));
 	CHECK(!mkdir(CGROUP_TEST, 0755) || errno == EEXIST, "mkdir: %s",
@@ -1310,7 +1313,11 @@ static void t_memcg_stock(int unused)
 	      "restore memory.high: %s", strerror(errno));
 	sh->release = 1;
 	expect_exit_ok(c, "isolated child");
+	/* Left as found, for the cases that read the cgroup tree. */
 	rmdir(CGROUP_TEST);
+	write_file(CGROUP_ROOT "/cgroup.subtree_control", "-memory");
+	if (mounted)
+		umount(CGROUP_ROOT);
 	CHECK(sh->result == 2, "the limit change reached the isolated CPU");
 	_exit(0);
 }
