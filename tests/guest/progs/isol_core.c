@@ -1313,9 +1313,13 @@ static void t_memcg_stock(int unused)
 	      "restore memory.high: %s", strerror(errno));
 	sh->release = 1;
 	expect_exit_ok(c, "isolated child");
-	/* Left as found, for the cases that read the cgroup tree. */
-	rmdir(CGROUP_TEST);
-	write_file(CGROUP_ROOT "/cgroup.subtree_control", "-memory");
+	/*
+	 * The group stays for the guest's life: freeing a memory cgroup
+	 * turns a static key off (memcg_sockets_enabled_key), patching
+	 * kernel text with an IPI to every CPU, later, from a worker; a test
+	 * isolated then took it for its own break. Unmounted, so that the
+	 * cases that read the cgroup tree find it as it was.
+	 */
 	if (mounted)
 		umount(CGROUP_ROOT);
 	CHECK(sh->result == 2, "the limit change reached the isolated CPU");
