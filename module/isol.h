@@ -261,7 +261,7 @@ struct isol_symbols {
 	 */
 	void (*lru_drain)(struct work_struct *unused);
 	void (*vmstat_fold)(struct work_struct *unused);
-	/* One function before the stock split (6.16), then two. */
+	/* The memcg stock drain: one function (6.1, 6.12), or two (7.2). */
 	void (*memcg_drain)(struct work_struct *unused);
 	void (*obj_drain)(struct work_struct *unused);
 	/* Read, never called. NULL: not found. */
