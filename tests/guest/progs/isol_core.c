@@ -888,7 +888,8 @@ static void t_lcores(int unused)
  */
 struct plain_worker {
 	int cpu;
-	int sleep_ms;
+	bool sleeps;		/* blocks in read(wake[0]) once pinned */
+	int wake[2];
 	volatile int tid, pinned, self_arm, self_done, stop;
 	int self_ret;
 };
@@ -897,14 +898,16 @@ static void *plain_worker_main(void *arg)
 {
 	struct isol_opts o = { .mode = ISOL_MODE_LOG_ONLY };
 	struct plain_worker *w = arg;
+	char c;
 	int fd;
 
 	w->tid = gettid();
 	if (isol_pin(w->cpu))
 		return NULL;
 	w->pinned = 1;
-	if (w->sleep_ms)
-		usleep(w->sleep_ms * 1000);
+	/* Asleep until the test says, however long the test is delayed. */
+	while (w->sleeps && read(w->wake[0], &c, 1) < 0 && errno == EINTR)
+		;
 	while (!w->stop) {
 		if (w->self_arm && !w->self_done) {
 			fd = isol_open(0);
@@ -938,7 +941,7 @@ static bool state_within(int fd, int tid, unsigned int state, int ms,
 
 static void t_enable_thread(int unused)
 {
-	struct plain_worker w = { .cpu = 2 }, w2 = { .cpu = 3, .sleep_ms = 2500 };
+	struct plain_worker w = { .cpu = 2 }, w2 = { .cpu = 3, .sleeps = true };
 	struct isol_enable res;
 	struct isol_state st;
 	pthread_t th, th2;
@@ -975,12 +978,14 @@ static void t_enable_thread(int unused)
 	      st.cpu == 2, "the worker's record: state %u cpu %d", st.state, st.cpu);
 
 	/* A sleeping one arms when it comes back to user space. */
+	CHECK(pipe(w2.wake) == 0, "pipe");
 	CHECK(pthread_create(&th2, NULL, plain_worker_main, &w2) == 0, "thread 2");
 	CHECK(spin_until(&w2.pinned, 20000), "worker 2 never pinned itself");
 	ret = enable_thread(fd, w2.tid, &res);
 	CHECK(ret == -EINPROGRESS && res.reason == ISOL_REASON_PENDING,
 	      "arming a sleeping thread: %s (%s), not EINPROGRESS",
 	      strerror(-ret), isol_reason_str(res.reason));
+	CHECK(write(w2.wake[1], "x", 1) == 1, "wake worker 2");
 	CHECK(state_within(fd, w2.tid, ISOL_STATE_ISOLATED, 10000, &st) &&
 	      st.cpu == 3, "worker 2 never isolated on CPU 3 (state %u cpu %d)",
 	      st.state, st.cpu);
