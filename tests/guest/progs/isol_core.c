@@ -1304,7 +1304,7 @@ static void t_memcg_stock(int unused)
 		spin_until(&sh->release, 30000);
 		st = state_of(fd);
 		if (st.nr_breaks)
-			diag("first of %llu breaks: %s", (unsigned long long)st.nr_breaks,
+			diag("%llu breaks, the last: %s", (unsigned long long)st.nr_breaks,
 			     st.last_break.desc);
 		sh->result = st.nr_breaks ? 1 : 2;
 		_exit(0);
