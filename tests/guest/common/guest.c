@@ -168,20 +168,25 @@ struct isol_state expect_broken(int fd, unsigned int cause)
 	return st;
 }
 
-long read_module_value(const char *name)
+long read_value(const char *path)
 {
-	char path[128];
+	FILE *f = fopen(path, "r");
 	long v = -1;
-	FILE *f;
 
-	snprintf(path, sizeof(path), SYSFS_DIR "%s", name);
-	f = fopen(path, "r");
 	if (f) {
 		if (fscanf(f, "%ld", &v) != 1)
 			v = -1;
 		fclose(f);
 	}
 	return v;
+}
+
+long read_module_value(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), SYSFS_DIR "%s", name);
+	return read_value(path);
 }
 
 

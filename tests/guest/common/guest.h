@@ -59,6 +59,8 @@ void catch_usr1(void);
 struct isol_state state_of(int fd);
 struct isol_state expect_broken(int fd, unsigned int cause);
 /* A number the module shows in SYSFS_DIR (isolated, records); -1 if none. */
+/* The number at the start of file @path; -1 if none. */
+long read_value(const char *path);
 long read_module_value(const char *name);
 struct shared *shared_new(void);
 void shared_touch(struct shared *s);

@@ -1247,17 +1247,6 @@ static int write_file(const char *path, const char *val)
 	return ok ? 0 : -1;
 }
 
-static long read_number(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long v = -1;
-
-	CHECK(f, "open %s: %s", path, strerror(errno));
-	CHECK(fscanf(f, "%ld", &v) == 1, "no number in %s", path);
-	fclose(f);
-	return v;
-}
-
 /*
  * Lowering a memory cgroup's limit on CPU 0 drains the charge stock of
  * every CPU that holds that group's charges; 6.1 queues that drain on an
@@ -1310,7 +1299,8 @@ static void t_memcg_stock(int unused)
 		_exit(0);
 	}
 	CHECK(spin_until(&sh->ready, 20000), "child never isolated");
-	cur = read_number(CGROUP_TEST "/memory.current");
+	cur = read_value(CGROUP_TEST "/memory.current");
+	CHECK(cur >= 0, "read memory.current: %s", strerror(errno));
 	/* Over the new limit: the kernel drains the stocks, then reclaims. */
 	snprintf(text, sizeof(text), "%ld", cur / 2 / 4096 * 4096);
 	CHECK(write_file(CGROUP_TEST "/memory.high", text) == 0,
@@ -1458,13 +1448,11 @@ static int isolate_and_leave(void)
 
 static void t_hooks(int unused)
 {
-	FILE *f = fopen(LINGER_PARAM, "r");
-	long linger = -1;
+	long linger = read_value(LINGER_PARAM);
 	int armed, i;
 
 	(void)unused;
-	CHECK(f && fscanf(f, "%ld", &linger) == 1, "read " LINGER_PARAM);
-	fclose(f);
+	CHECK(linger >= 0, "read " LINGER_PARAM);
 	CHECK(linger == 0, "hooks_linger_ms defaults to %ld", linger);
 	CHECK(count_hooks("armed") == 0, "hooks armed with nobody isolated");
 	armed = isolate_and_leave();
