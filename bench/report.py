@@ -66,12 +66,13 @@ def _host_cpus():
 
 
 def fix_totals(run):
-    """Recount entries without the TLB row: a TLB shootdown is a
-    function-call IPI, already counted in CAL (results written before the
-    guest program knew that added it twice)."""
+    """Recount entries without the TLB and MCP rows: a TLB shootdown is a
+    function-call IPI, already counted in CAL, and a machine check poll
+    runs from a timer, counted in LOC (results written before the guest
+    program knew that added them twice)."""
     for cpu in run["cpus"]:
         total = sum(e["n"] for name, e in cpu["entries"].items()
-                    if name != "TLB")
+                    if name not in ("TLB", "MCP"))
         cpu["entries_total"] = total
         cpu["emulator_gaps"] = max(cpu["gaps"] - total, 0)
 
@@ -111,6 +112,19 @@ def ratio(b, a):
     return "%.2f" % (b / a)
 
 
+def busy_pairs(kern):
+    """The busy (a)/(b) runs, repetition by repetition (results written
+    before the bench repeated them have one pair, without a number)."""
+    if "quiet.busy.a" in kern and "quiet.busy.b" in kern:
+        return [(kern["quiet.busy.a"], kern["quiet.busy.b"])]
+    pairs = []
+    r = 1
+    while "quiet.busy.a.%d" % r in kern and "quiet.busy.b.%d" % r in kern:
+        pairs.append((kern["quiet.busy.a.%d" % r], kern["quiet.busy.b.%d" % r]))
+        r += 1
+    return pairs
+
+
 def print_quiet(kern, out):
     if not any(k.startswith("quiet.") for k in kern):
         return
@@ -119,30 +133,120 @@ def print_quiet(kern, out):
     out.append("Kernel entries on isolated CPU 2, %d s busy loop "
                "(/proc/interrupts; gaps = vDSO clock stalls > %d us):"
                % (seconds, thr))
-    hdr = "  %-5s %-22s %7s  %-28s %-18s %7s %9s %9s %10s" % (
+    hdr = "  %-7s %-22s %7s  %-28s %-18s %7s %9s %9s %10s" % (
         "load", "configuration", "entries", "by cause", "module breaks",
         "gaps", "emulator", "max gap", "stolen")
     out.append(hdr)
-    for state in ("idle", "busy"):
-        a = kern.get("quiet.%s.a" % state)
-        b = kern.get("quiet.%s.b" % state)
-        if not a or not b:
-            continue
+    runs = []
+    if "quiet.idle.a" in kern and "quiet.idle.b" in kern:
+        runs.append(("idle", kern["quiet.idle.a"], kern["quiet.idle.b"]))
+    pairs = busy_pairs(kern)
+    for i, (a, b) in enumerate(pairs):
+        runs.append(("busy" if len(pairs) == 1 else "busy %d" % (i + 1), a, b))
+    for state, a, b in runs:
         for label, run in (("(a) nohz_full only", a),
                            ("(b) module, log-only", b)):
             c = run["cpus"][0]
-            out.append("  %-5s %-22s %7d  %-28s %-18s %7d %9d %9s %10s" % (
+            out.append("  %-7s %-22s %7d  %-28s %-18s %7d %9d %9s %10s" % (
                 state, label, c["entries_total"], entries_text(c),
                 module_text(c), c["gaps"], c["emulator_gaps"],
                 ms(c["max_gap_ns"]), ms(c["stolen_ns"])))
         ca, cb = a["cpus"][0], b["cpus"][0]
-        out.append("  %-5s %-22s %7s  %-28s %-18s %7s %9s %9s %10s" % (
+        out.append("  %-7s %-22s %7s  %-28s %-18s %7s %9s %9s %10s" % (
             "", "ratio (b)/(a)",
             ratio(cb["entries_total"], ca["entries_total"]), "", "",
             ratio(cb["gaps"], ca["gaps"]),
             ratio(cb["emulator_gaps"], ca["emulator_gaps"]),
             ratio(cb["max_gap_ns"], ca["max_gap_ns"]),
             ratio(cb["stolen_ns"], ca["stolen_ns"])))
+
+
+# Causes of the traced entries (bench/guest/bench.sh IPI_FUNCS), in words.
+CAUSE_NAMES = {
+    "user_tlb_flush": "user TLB flush (flush_tlb_func)",
+    "kernel_range_flush": "kernel-range TLB flush",
+    "cpa_flush": "CPA flush (set_memory_*)",
+    "sync_core": "sync_core (text patching)",
+    "nohz_kick": "nohz_full tick kick",
+    "ttwu": "remote wakeup (sched_ttwu_pending)",
+    "irq_work": "irq_work from another CPU",
+    "irq_work_self": "irq_work self-IPI",
+    "tick": "tick (tick_sched_timer)",
+    "timer": "local timer, no hrtimer ran",
+    "reschedule": "reschedule IPI",
+    "call_function_other": "call-function IPI, other function",
+    "page_table_free": "page-table free sync",
+    "membarrier": "membarrier",
+    "rcu_expedited": "RCU expedited grace period",
+    "device_irq": "device interrupt",
+}
+
+
+def spread(values):
+    v = sorted(values)
+    med = v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+    return "%g [%d-%d]" % (med, v[0], v[-1]), med
+
+
+def print_causes(kern, out):
+    """Entries by IPI function over the repeated busy pairs."""
+    pairs = [(a["cpus"][0], b["cpus"][0]) for a, b in busy_pairs(kern)]
+    if not pairs or "ipi" not in pairs[0][0]:
+        return
+    info = kern["info"]
+    out.append("Kernel entries on CPU 2 by IPI function, busy load, %d "
+               "interleaved repetitions of %d s, median [lowest-highest]:"
+               % (len(pairs), info["seconds"]))
+    out.append("  (a) stock nohz_full, vm.compact_unevictable_allowed=%s; "
+               "(b) isolated log-only with isolctl's policy (mlockall, THP "
+               "off, compact_unevictable_allowed=0);"
+               % info.get("compact_unevictable_default", "?"))
+    out.append("  (c) the opt-in vmalloc-purge flush deferral: not built "
+               "(README, \"What the module does not prevent\")")
+    causes = set()
+    for ca, cb in pairs:
+        causes.update(ca["ipi"]["by_cause"])
+        causes.update(cb["ipi"]["by_cause"])
+    rows = []
+    for cause in causes:
+        a = [ca["ipi"]["by_cause"].get(cause, 0) for ca, _ in pairs]
+        b = [cb["ipi"]["by_cause"].get(cause, 0) for _, cb in pairs]
+        rows.append((-sum(a) - sum(b), CAUSE_NAMES.get(cause, cause), a, b))
+    out.append("  %-36s %18s %18s" % ("cause", "(a) stock", "(b) isolated"))
+    for _, name, a, b in sorted(rows):
+        out.append("  %-36s %18s %18s" % (name, spread(a)[0], spread(b)[0]))
+    ta = [ca["ipi"]["entries"] for ca, _ in pairs]
+    tb = [cb["ipi"]["entries"] for _, cb in pairs]
+    out.append("  %-36s %18s %18s" % ("all traced entries", spread(ta)[0],
+                                      spread(tb)[0]))
+    ua = [ca["entries_total"] - ca["ipi"]["entries"] for ca, _ in pairs]
+    ub = [cb["entries_total"] - cb["ipi"]["entries"] for _, cb in pairs]
+    out.append("  %-36s %18s %18s" % ("/proc/interrupts minus traced",
+                                      spread(ua)[0], spread(ub)[0]))
+    lost = sum(ca["ipi"]["overrun"] + cb["ipi"]["overrun"] for ca, cb in pairs)
+    fewer = sum(cb["entries_total"] < ca["entries_total"] for ca, cb in pairs)
+    per_min = [cb["entries_total"] * 60e9 / cb["window_ns"] for _, cb in pairs]
+    out.append("  (b) fewer entries than (a): %d of %d repetitions; (b) "
+               "entries per minute, median %.1f%s"
+               % (fewer, len(pairs), spread(per_min)[1],
+                  "; TRACE OVERRUN, %d events lost" % lost if lost else ""))
+    when = []
+    for i, (_, cb) in enumerate(pairs):
+        at = cb["ipi"].get("at_ms", {})
+        marks = sorted((t, c) for c, ts in at.items() for t in ts)
+        if marks:
+            when.append("%d: %s" % (i + 1, ", ".join(
+                "%s %.1f s" % (c, t / 1e3) for t, c in marks)))
+    if when:
+        out.append("  (b) entries, seconds into each repetition's loop "
+                   "(first five of each cause): " + "; ".join(when))
+    work = {}
+    for ca, cb in pairs:
+        for w, n in cb["ipi"]["work"].items():
+            work[w] = work.get(w, 0) + n
+    if work:
+        out.append("  work items run on CPU 2 in (b), all repetitions: " +
+                   ", ".join("%s %d" % kv for kv in sorted(work.items())))
 
 
 def print_scale(kern, out):
@@ -275,8 +379,8 @@ def main():
         "host": host_info(args.host_load),
         "method": {
             "entries": "per-CPU /proc/interrupts row deltas over the loop, "
-                       "read from CPU 0; same in (a) and (b); TLB is listed "
-                       "but not added, being part of CAL",
+                       "read from CPU 0; same in (a) and (b); TLB and MCP are listed "
+                       "but not added, being part of CAL and LOC",
             "gaps": "consecutive vDSO CLOCK_MONOTONIC reads further apart "
                     "than the threshold",
             "emulator_gaps": "gaps minus kernel entries, floored at 0: "
@@ -285,6 +389,10 @@ def main():
             "module": "(b) only: break records of the monitor stream "
                       "inside the loop's window; gaps_with_break matches "
                       "each gap against their timestamps",
+            "ipi": "trace of CPU 2 over the loop's window: one entry per "
+                   "irq_vectors/irq_handler event, filed under the IPI "
+                   "callback (function tracer, hard-IRQ context) or "
+                   "hrtimer that ran in it",
             "fair_server": "6.8+: fair server runtime 0 on CPUs 1-3 in "
                            "every configuration",
             "micro": "a task sleeps on CPU 2 in every state (isolated, "
@@ -319,6 +427,7 @@ def main():
                          info["clocksource"],
                          info["fair_server_isolated_cpus"]))
         print_quiet(kern, lines)
+        print_causes(kern, lines)
         print_scale(kern, lines)
         print_micro(kern, lines)
         print_latency(kern, lines)

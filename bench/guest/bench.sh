@@ -8,10 +8,11 @@
 #   isolbench.threshold_us=10 shortest gap the loop records
 #   isolbench.rounds=7        interleaved rounds of the microbenchmarks
 #   isolbench.trials=200      trials of each latency measurement
+#   isolbench.reps=3          repetitions of the busy kernel-entry pair
 #   isolbench.only=LIST       only these parts (quiet,scale,micro,latency)
 . /tests/lib.sh
 
-seconds=60 scale_seconds=30 threshold=10 rounds=7 trials=200 only=quiet,scale,micro,latency
+seconds=60 scale_seconds=30 threshold=10 rounds=7 trials=200 reps=3 only=quiet,scale,micro,latency
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	isolbench.seconds=*) seconds=${arg#*=} ;;
@@ -19,6 +20,7 @@ for arg in $(cat /proc/cmdline); do
 	isolbench.threshold_us=*) threshold=${arg#*=} ;;
 	isolbench.rounds=*) rounds=${arg#*=} ;;
 	isolbench.trials=*) trials=${arg#*=} ;;
+	isolbench.reps=*) reps=${arg#*=} ;;
 	isolbench.only=*) only=${arg#*=} ;;
 	esac
 done
@@ -70,12 +72,186 @@ load_stop() {
 	emit "load.$1" "$(cat /tmp/load.json)"
 }
 
-quiet() {
-	local name=$1 mode=$2 cpus=$3 secs=${4:-$seconds}
-	if [ "$mode" = none ]; then module_off; else module_on; fi
-	run "$name" isol_bench quiet --cpus "$cpus" --mode "$mode" \
-		--seconds "$secs" --threshold-us "$threshold"
+# Kernel entries by IPI function: the trace of the measured CPU, with
+# the vector events (one per entry), the hrtimer and work functions that
+# ran there, and the function tracer on the IPI callbacks below. Each line:
+# function, then the cause the report files its entry under. irq_work_single
+# is generic: it names the cause only when nothing more specific ran in
+# the same entry.
+TRACE=/sys/kernel/tracing
+IPI_FUNCS="flush_tlb_func user_tlb_flush
+do_kernel_range_flush kernel_range_flush
+do_flush_tlb_all kernel_range_flush
+__cpa_flush_all cpa_flush
+__cpa_flush_tlb cpa_flush
+do_sync_core sync_core
+text_poke_sync_core sync_core
+nohz_full_kick_func nohz_kick
+sched_ttwu_pending ttwu
+tlb_remove_table_smp_sync page_table_free
+ipi_mb membarrier
+ipi_sync_core membarrier
+ipi_sync_rq_state membarrier
+ipi_rseq membarrier
+rcu_exp_handler rcu_expedited
+irq_work_single irq_work"
+
+trace_start() {
+	local cpu=$1 f cause
+	echo 0 >$TRACE/tracing_on
+	echo nop >$TRACE/current_tracer
+	echo >$TRACE/trace
+	echo mono >$TRACE/trace_clock
+	echo 4096 >$TRACE/buffer_size_kb
+	printf '%x\n' $((1 << cpu)) >$TRACE/tracing_cpumask
+	: >$TRACE/set_ftrace_filter
+	echo "$IPI_FUNCS" | while read -r f cause; do
+		grep -qx "$f" $TRACE/available_filter_functions &&
+			echo "$f" >>$TRACE/set_ftrace_filter
+	done
+	# An empty filter would trace every function.
+	grep -qv '^#' $TRACE/set_ftrace_filter || fail "no IPI callback is traceable"
+	echo function >$TRACE/current_tracer
+	for f in $TRACE/events/irq_vectors/*_entry $TRACE/events/irq/irq_handler_entry \
+		$TRACE/events/timer/hrtimer_expire_entry \
+		$TRACE/events/workqueue/workqueue_execute_start; do
+		[ -e "$f/enable" ] && echo 1 >"$f/enable"
+	done
+	echo 1 >$TRACE/tracing_on
 }
+
+# trace_count CPU START_NS END_NS: the entries of the window, by cause,
+# as JSON. Functions only count in hard-IRQ context (flag h or H), so a
+# kworker flushing for itself is not taken for an IPI.
+trace_count() {
+	local cpu=$1 start=$2 end=$3 funcs overrun
+	echo 0 >$TRACE/tracing_on
+	funcs=$(echo "$IPI_FUNCS" | tr '\n' ' ')
+	overrun=$(awk '/^overrun:/ { print $2 }' "$TRACE/per_cpu/cpu$cpu/stats")
+	awk -v start="$start" -v end="$end" -v funcs="$funcs" -v overrun="$overrun" '
+	function flush() {
+		if (cur != "") {
+			c = cause != "" ? cause : cur
+			n[c]++
+			total++
+			# When, in ms into the window: the first five of each.
+			if (n[c] <= 5)
+				at[c] = at[c] (n[c] > 1 ? "," : "") int((t_cur - start) / 1e6)
+		}
+		cur = ""
+		cause = ""
+	}
+	BEGIN {
+		k = split(funcs, f, " ")
+		for (i = 1; i < k; i += 2)
+			map[f[i]] = f[i + 1]
+		total = 0
+	}
+	/^#/ { next }
+	{
+		for (i = 1; i <= NF; i++)
+			if ($i ~ /^[0-9]+\.[0-9]+:$/)
+				break
+		if (i >= NF)
+			next
+		ts = substr($i, 1, length($i) - 1) * 1e9
+		if (ts < start || ts > end)
+			next
+		flags = $(i - 1)
+		name = $(i + 1)
+		if (name ~ /:$/) {
+			ev = substr(name, 1, length(name) - 1)
+			if (ev == "hrtimer_expire_entry") {
+				fn = $0
+				sub(/.*function=/, "", fn)
+				sub(/ .*/, "", fn)
+				if (cur == "timer")
+					cause = fn == "tick_sched_timer" ? "tick" : "hrtimer " fn
+				next
+			}
+			if (ev == "workqueue_execute_start") {
+				work[$NF]++
+				next
+			}
+			flush()
+			t_cur = ts
+			if (ev == "irq_handler_entry") {
+				cur = "device_irq"
+			} else {
+				sub(/_entry$/, "", ev)
+				if (ev == "local_timer")
+					cur = "timer"
+				else if (ev ~ /^call_function/)
+					cur = "call_function_other"
+				else if (ev == "irq_work")
+					cur = "irq_work_self"
+				else
+					cur = ev
+			}
+			next
+		}
+		if (cur == "" || !(name in map) || substr(flags, 3, 1) !~ /[hH]/)
+			next
+		if (cause == "" || cause == "irq_work")
+			cause = map[name]
+	}
+	END {
+		flush()
+		printf "{\"entries\":%d,\"overrun\":%d,\"by_cause\":{", total, overrun + 0
+		sep = ""
+		for (c in n) {
+			printf "%s\"%s\":%d", sep, c, n[c]
+			sep = ","
+		}
+		printf "},\"at_ms\":{"
+		sep = ""
+		for (c in at) {
+			printf "%s\"%s\":[%s]", sep, c, at[c]
+			sep = ","
+		}
+		printf "},\"work\":{"
+		sep = ""
+		for (w in work) {
+			printf "%s\"%s\":%d", sep, w, work[w]
+			sep = ","
+		}
+		printf "}}\n"
+	}' $TRACE/trace
+	echo nop >$TRACE/current_tracer
+	for f in $TRACE/events/*/enable; do echo 0 >"$f"; done 2>/dev/null
+	echo >$TRACE/trace
+}
+
+# quiet NAME MODE CPUS [SECONDS]: kernel entries on busy-looping CPUS,
+# nohz_full only (MODE none) or isolated log-only (MODE log) with the
+# policy isolctl tune and isolctl run apply. A single CPU's run is traced.
+quiet() {
+	local name=$1 mode=$2 cpus=$3 secs=${4:-$seconds} out ipi t0 t1
+	if [ "$mode" = none ]; then
+		module_off
+		echo "$COMPACT_DEFAULT" >/proc/sys/vm/compact_unevictable_allowed
+	else
+		module_on
+		echo 0 >/proc/sys/vm/compact_unevictable_allowed
+	fi
+	echo "=== bench $name: $mode on $cpus"
+	case $cpus in *,*) ;; *) trace_start "$cpus" ;; esac
+	out=$(isol_bench quiet --cpus "$cpus" --mode "$mode" \
+		--seconds "$secs" --threshold-us "$threshold") ||
+		fail "$name: isol_bench quiet exited with $?"
+	case $cpus in
+	*,*) ;;
+	*)
+		t0=$(echo "$out" | jq '.cpus[0].t_start_ns')
+		t1=$(echo "$out" | jq '.cpus[0].t_end_ns')
+		ipi=$(trace_count "$cpus" "$t0" "$t1")
+		out=$(echo "$out" | jq -c --argjson ipi "$ipi" '.cpus[0].ipi = $ipi') ||
+			fail "$name: trace count: $ipi"
+		;;
+	esac
+	emit "$name" "$out"
+}
+COMPACT_DEFAULT=$(cat /proc/sys/vm/compact_unevictable_allowed)
 
 # Kernel messages would go out on the emulated serial console, from
 # whichever CPU logs them; keep them in the ring buffer during the runs.
@@ -86,21 +262,25 @@ dmesg -n 1
 fs=none
 [ -d /sys/kernel/debug/sched/fair_server ] &&
 	fs="runtime $(cat /sys/kernel/debug/sched/fair_server/cpu[123]/runtime | tr '\n' ' ')"
-emit info "$(printf '{"kernel":"%s","version":"%s","cpus":%s,"nohz_full":"%s","clocksource":"%s","fair_server_isolated_cpus":"%s","cmdline":"%s","seconds":%s,"scale_seconds":%s,"threshold_us":%s,"rounds":%s,"trials":%s,"load_module":"%s"}' \
+emit info "$(printf '{"kernel":"%s","version":"%s","cpus":%s,"nohz_full":"%s","clocksource":"%s","fair_server_isolated_cpus":"%s","cmdline":"%s","seconds":%s,"scale_seconds":%s,"threshold_us":%s,"rounds":%s,"trials":%s,"reps":%s,"compact_unevictable_default":%s,"load_module":"%s"}' \
 	"$(uname -r)" "$(cut -d' ' -f1-3 /proc/version)" "$(grep -c ^processor /proc/cpuinfo)" \
 	"$(cat /sys/devices/system/cpu/nohz_full)" \
 	"$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)" \
-	"$fs" "$(cat /proc/cmdline)" "$seconds" "$scale_seconds" "$threshold" "$rounds" "$trials" \
+	"$fs" "$(cat /proc/cmdline)" "$seconds" "$scale_seconds" "$threshold" "$rounds" "$trials" "$reps" "$COMPACT_DEFAULT" \
 	"$LOAD_MODULE")"
 
 # 1. Kernel entries on an isolated CPU: (a) stock nohz_full, (b) the module
 #    in log-only mode; idle, then busy housekeeping.
+#    The busy pair is repeated, interleaved, so that the ranking of
+#    causes can be told from noise.
 if want quiet; then
 	quiet quiet.idle.a none 2
 	quiet quiet.idle.b log 2
 	load_start
-	quiet quiet.busy.a none 2
-	quiet quiet.busy.b log 2
+	for r in $(seq 1 "$reps"); do
+		quiet "quiet.busy.a.$r" none 2
+		quiet "quiet.busy.b.$r" log 2
+	done
 	load_stop busy
 fi
 

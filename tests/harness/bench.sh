@@ -6,6 +6,7 @@
 #   BENCH_KERNELS="6.1 6.12"  kernel series to measure (the default: Debian
 #                             12's two; any of lib.sh's series, e.g. 6.12-rt)
 #   BENCH_SECONDS=60          busy-loop length of each kernel-entry run
+#   BENCH_REPS=3              repetitions of the busy (a)/(b) pair
 #   BENCH_SCALE_SECONDS=30    the same for the three-task scale run
 #   BENCH_THRESHOLD_US=10     shortest gap the loop records
 #   BENCH_ROUNDS=7            interleaved microbenchmark rounds
@@ -21,6 +22,7 @@ scale_seconds=${BENCH_SCALE_SECONDS:-$(((seconds + 1) / 2))}
 threshold=${BENCH_THRESHOLD_US:-10}
 rounds=${BENCH_ROUNDS:-7}
 trials=${BENCH_TRIALS:-200}
+reps=${BENCH_REPS:-3}
 only=${BENCH_ONLY:-quiet,scale,micro,latency}
 json=${BENCH_OUT:-$TOP/bench/results.json}
 
@@ -47,13 +49,13 @@ for s in $kernels; do
 	"$HARNESS_DIR/build-module.sh" "$s" >/dev/null
 	"$HARNESS_DIR/initramfs.sh" "$s" >/dev/null
 	release=$(kernel_release "$s")
-	note "bench on $release: 4 runs of ${seconds}s, one of ${scale_seconds}s, microbenchmarks, latency"
+	note "bench on $release: $((2 + 2 * reps)) runs of ${seconds}s, one of ${scale_seconds}s, microbenchmarks, latency"
 	t0=$(date +%s)
 	rc=0
 	# The busy-loop runs, plus boot, microbenchmarks and latency trials
 	# (a strict-mode notification can take over a second on 6.1).
-	VM_TIMEOUT=$(((seconds * 4 + scale_seconds) * 2 + trials * 6 + 300)) HUNG_TASK_SECS=120 \
-		VM_APPEND="isolbench.seconds=$seconds isolbench.scale_seconds=$scale_seconds isolbench.threshold_us=$threshold isolbench.rounds=$rounds isolbench.trials=$trials isolbench.only=$only" \
+	VM_TIMEOUT=$(((seconds * (2 + 2 * reps) + scale_seconds) * 2 + trials * 6 + 300)) HUNG_TASK_SECS=120 \
+		VM_APPEND="isolbench.seconds=$seconds isolbench.scale_seconds=$scale_seconds isolbench.threshold_us=$threshold isolbench.rounds=$rounds isolbench.trials=$trials isolbench.reps=$reps isolbench.only=$only" \
 		"$HARNESS_DIR/vm.sh" "$s" bench nohz || rc=$?
 	res=$LOGS/$release.bench.results
 	console=$LOGS/$release.bench.console.log
