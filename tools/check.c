@@ -763,6 +763,39 @@ static void check_clocksource(struct checker *k, struct check_row *r)
 }
 
 /* Clocksources whose clock the vDSO reads in user space, on x86. */
+/*
+ * The machine-check poll timer, pinned to every CPU, every check_interval
+ * seconds (300 by default). On an isolated CPU the stopped tick leaves
+ * the timer device armed for it; a device that cannot wait that long
+ * fires empty at its longest delay instead (every 34 s in the QEMU
+ * guests): a kernel entry each time, stock nohz_full or isolated.
+ */
+static void check_mce_poll(struct checker *k, struct check_row *r)
+{
+	char p[PATH_MAX];
+	uint64_t iv;
+
+	(void)k;
+	row(r, "mce_poll", CHECK_PASS,
+	    "the machine-check poll timer runs on every CPU: on an isolated one "
+	    "its timer device fires for it, and empty whenever it cannot wait "
+	    "that long");
+	if (read_u64(sys_path(p, sizeof(p), "/devices/system/machinecheck/"
+			      "machinecheck0/check_interval"), &iv)) {
+		r->status = CHECK_SKIP;
+		DETAIL(r, "no %s (no machine-check polling)", p);
+		return;
+	}
+	DETAIL(r, "machine-check check_interval = %llu s", (unsigned long long)iv);
+	if (!iv)
+		return;
+	r->status = CHECK_WARN;
+	fix_run(r, "one value for all CPUs: corrected errors are then reported "
+		"by CMCI alone, where the CPU has it; mce=ignore_ce on the command "
+		"line stops both",
+		"echo 0 > /sys/devices/system/machinecheck/machinecheck0/check_interval");
+}
+
 static bool vdso_clocksource(const char *cs)
 {
 	return !strcmp(cs, "tsc") || !strcmp(cs, "kvm-clock") ||
@@ -902,7 +935,7 @@ int checks_run(const struct cpu_info *ci, struct check_row *rows, int max)
 	char p[PATH_MAX];
 	int n = 0;
 
-	if (max < 22)
+	if (max < 23)
 		return 0;
 	read_text(proc_path(p, sizeof(p), "/cmdline"), k.cmdline, sizeof(k.cmdline));
 	snprintf(k.nohz, sizeof(k.nohz), "%s", ci->nohz_full_str);
@@ -941,6 +974,7 @@ int checks_run(const struct cpu_info *ci, struct check_row *rows, int max)
 	check_smt(&k, &rows[n++]);
 	check_fair_server(&k, &rows[n++]);
 	check_clocksource(&k, &rows[n++]);
+	check_mce_poll(&k, &rows[n++]);
 	check_vdso_clock(&k, &rows[n++]);
 	check_cpu_idle(&k, &rows[n++]);
 	check_cpufreq(&k, &rows[n++]);

@@ -30,6 +30,7 @@ put $proc/sys/vm/stat_interval 1
 put $proc/sys/vm/compact_unevictable_allowed 1
 put $proc/sys/kernel/numa_balancing 1
 put $proc/sys/kernel/watchdog_cpumask 0-7
+put $sys/devices/system/machinecheck/machinecheck0/check_interval 300
 put $sys/kernel/mm/ksm/run 1
 put $proc/400/comm irqbalance
 for c in 2 3; do
@@ -60,7 +61,7 @@ put $proc/300/stat "300 (my (odd) app) S 1 300 300 0 -1 4194560 0 0 0 0"
 put $proc/300/status "$(printf 'Name:\tapp\nCpus_allowed_list:\t0-7\n')"
 put $proc/300/comm "my (odd) app"
 
-expect 3 "22 checks: 5 pass, 17 warn, 0 fail, 0 skip" check
+expect 3 "23 checks: 5 pass, 18 warn, 0 fail, 0 skip" check
 want() {
 	grep -qF -- "$1" <<<"$out" || fail "check: no line '$1' in: $out"
 }
@@ -94,6 +95,8 @@ want "smt_siblings          warn   not isolated: cpu 6 (sibling of cpu 2), cpu 7
 want "fair_server           warn   fair server on for nohz_full cpus 2"
 want "fix: for c in 2; do taskset -c \$c sh -c \"echo 0 > /sys/kernel/debug/sched/fair_server/cpu\$c/runtime\"; done"
 want "clocksource_watchdog  warn   clocksource tsc without tsc=reliable: the watchdog runs"
+want "mce_poll              warn   machine-check check_interval = 300 s"
+want "fix: echo 0 > /sys/devices/system/machinecheck/machinecheck0/check_interval (one value for all CPUs"
 want "isolcpus              pass   isolcpus=domain,managed_irq,2-3 covers nohz_full=2-3"
 want "config_no_hz_full     pass   CONFIG_NO_HZ_FULL=y"
 ok "check: each problem of the fabricated host found, with its exact fix"
@@ -101,7 +104,7 @@ ok "check: each problem of the fabricated host found, with its exact fix"
 run check --json
 [ $rc = 3 ] || fail "check --json exit $rc"
 jq -e . <<<"$out" >/dev/null || fail "check --json does not parse: $out"
-[ "$(jq -c '[.summary, .exit_code, (.checks | length)]' <<<"$out")" = '[{"pass":5,"warn":17,"fail":0,"skip":0},3,22]' ] ||
+[ "$(jq -c '[.summary, .exit_code, (.checks | length)]' <<<"$out")" = '[{"pass":5,"warn":18,"fail":0,"skip":0},3,23]' ] ||
 	fail "check --json summary: $(jq -c .summary <<<"$out")"
 [ "$(jq -r '.checks[] | select(.id == "irq_affinity") | .fix' <<<"$out")" = \
 	'for i in 1 24; do echo 0-1,4-7 > /proc/irq/$i/smp_affinity_list 2>/dev/null || echo "IRQ $i: affinity cannot be set (kernel-managed)"; done; echo f3 > /proc/irq/default_smp_affinity' ] ||
@@ -137,7 +140,8 @@ put $sys/kernel/mm/transparent_hugepage/enabled "always [madvise] never"
 put $sys/devices/system/cpu/cpu2/topology/thread_siblings_list 2
 put $sys/devices/system/cpu/cpu3/topology/thread_siblings_list 3
 put $sys/kernel/debug/sched/fair_server/cpu2/runtime 0
-expect 0 "22 checks: 22 pass, 0 warn, 0 fail, 0 skip" check
+put $sys/devices/system/machinecheck/machinecheck0/check_interval 0
+expect 0 "23 checks: 23 pass, 0 warn, 0 fail, 0 skip" check
 ok "check: a well set-up host passes, exit 0"
 
 # isolcpus= on the command line that the kernel did not apply (7.x with
