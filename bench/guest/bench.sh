@@ -26,7 +26,7 @@ for arg in $(cat /proc/cmdline); do
 done
 # The module used by the load generator's load/unload step: a small
 # library module with no hardware behind it.
-LOAD_MODULE=crc7
+LOAD_MODULE=lru_cache
 
 want() {
 	case ",$only," in *",$1,"*) return 0 ;; esac
@@ -60,6 +60,9 @@ module_off() {
 
 LOAD_PID=
 load_start() {
+	# Its module cycles must happen: isol_load only counts the ones that do.
+	modprobe "$LOAD_MODULE" && modprobe -r "$LOAD_MODULE" ||
+		fail "the load generator cannot load and unload $LOAD_MODULE"
 	isol_load --cpus 0 --workers 2 --module "$LOAD_MODULE" >/tmp/load.json &
 	LOAD_PID=$!
 	# Let every kind of operation run once before measuring.
@@ -165,8 +168,9 @@ trace_count() {
 				fn = $0
 				sub(/.*function=/, "", fn)
 				sub(/ .*/, "", fn)
+				# The tick hrtimer is tick_nohz_handler since 6.10.
 				if (cur == "timer")
-					cause = fn == "tick_sched_timer" ? "tick" : "hrtimer " fn
+					cause = fn ~ /^tick_(sched_timer|nohz_handler)$/ ? "tick" : "hrtimer " fn
 				next
 			}
 			if (ev == "workqueue_execute_start") {
@@ -230,9 +234,11 @@ quiet() {
 	if [ "$mode" = none ]; then
 		module_off
 		echo "$COMPACT_DEFAULT" >/proc/sys/vm/compact_unevictable_allowed
+		[ -n "$MCE_DEFAULT" ] && echo "$MCE_DEFAULT" >$MCE_INTERVAL
 	else
 		module_on
 		echo 0 >/proc/sys/vm/compact_unevictable_allowed
+		[ -n "$MCE_DEFAULT" ] && echo 0 >$MCE_INTERVAL
 	fi
 	echo "=== bench $name: $mode on $cpus"
 	case $cpus in *,*) ;; *) trace_start "$cpus" ;; esac
@@ -252,6 +258,8 @@ quiet() {
 	emit "$name" "$out"
 }
 COMPACT_DEFAULT=$(cat /proc/sys/vm/compact_unevictable_allowed)
+MCE_INTERVAL=/sys/devices/system/machinecheck/machinecheck0/check_interval
+MCE_DEFAULT=$(cat $MCE_INTERVAL 2>/dev/null) || MCE_DEFAULT=
 
 # Kernel messages would go out on the emulated serial console, from
 # whichever CPU logs them; keep them in the ring buffer during the runs.
@@ -262,11 +270,11 @@ dmesg -n 1
 fs=none
 [ -d /sys/kernel/debug/sched/fair_server ] &&
 	fs="runtime $(cat /sys/kernel/debug/sched/fair_server/cpu[123]/runtime | tr '\n' ' ')"
-emit info "$(printf '{"kernel":"%s","version":"%s","cpus":%s,"nohz_full":"%s","clocksource":"%s","fair_server_isolated_cpus":"%s","cmdline":"%s","seconds":%s,"scale_seconds":%s,"threshold_us":%s,"rounds":%s,"trials":%s,"reps":%s,"compact_unevictable_default":%s,"load_module":"%s"}' \
+emit info "$(printf '{"kernel":"%s","version":"%s","cpus":%s,"nohz_full":"%s","clocksource":"%s","fair_server_isolated_cpus":"%s","cmdline":"%s","seconds":%s,"scale_seconds":%s,"threshold_us":%s,"rounds":%s,"trials":%s,"reps":%s,"compact_unevictable_default":%s,"mce_check_interval_default":"%s","load_module":"%s"}' \
 	"$(uname -r)" "$(cut -d' ' -f1-3 /proc/version)" "$(grep -c ^processor /proc/cpuinfo)" \
 	"$(cat /sys/devices/system/cpu/nohz_full)" \
 	"$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)" \
-	"$fs" "$(cat /proc/cmdline)" "$seconds" "$scale_seconds" "$threshold" "$rounds" "$trials" "$reps" "$COMPACT_DEFAULT" \
+	"$fs" "$(cat /proc/cmdline)" "$seconds" "$scale_seconds" "$threshold" "$rounds" "$trials" "$reps" "$COMPACT_DEFAULT" "$MCE_DEFAULT" \
 	"$LOAD_MODULE")"
 
 # 1. Kernel entries on an isolated CPU: (a) stock nohz_full, (b) the module

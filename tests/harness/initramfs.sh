@@ -79,8 +79,9 @@ for f in modules.builtin modules.builtin.modinfo modules.order; do
 		cp "$kroot/lib/modules/$release/$f" "$stage/lib/modules/$release/"
 done
 # A small library module with no hardware behind it, which the bench's
-# load generator loads and unloads as busy systems do.
-for f in "$kroot/lib/modules/$release/kernel/lib/crc7.ko"*; do
+# load generator loads and unloads as busy systems do (crc7, used before,
+# is built in or gone on 7.x; lru_cache is a module on every kernel).
+for f in "$kroot/lib/modules/$release/kernel/lib/lru_cache.ko"*; do
 	[ -e "$f" ] || continue
 	mkdir -p "$stage/lib/modules/$release/kernel/lib"
 	cp "$f" "$stage/lib/modules/$release/kernel/lib/"
