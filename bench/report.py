@@ -165,6 +165,7 @@ def print_quiet(kern, out):
 CAUSE_NAMES = {
     "user_tlb_flush": "user TLB flush (flush_tlb_func)",
     "kernel_range_flush": "kernel-range TLB flush",
+    "tlb_flush_all": "whole-TLB flush (flush_tlb_all)",
     "cpa_flush": "CPA flush (set_memory_*)",
     "sync_core": "sync_core (text patching)",
     "nohz_kick": "nohz_full tick kick",
@@ -189,6 +190,8 @@ CAUSE_PREVENTION = {
     "kernel_range_flush": "none: vmalloc purge elsewhere (module unload, "
                           "vfree); README",
     "cpa_flush": "none: set_memory_* elsewhere (module load, BPF JIT); README",
+    "tlb_flush_all": "none: a large vmalloc purge or set_memory_* range "
+                     "elsewhere; README",
     "sync_core": "none: text patching (static keys, tracepoints, kprobes); "
                  "README",
     "nohz_kick": "no tick dependency: no POSIX CPU timer, perf event or "
@@ -217,22 +220,24 @@ def prevention(cause):
 def spread(values):
     v = sorted(values)
     med = v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
-    return "%g [%d-%d]" % (med, v[0], v[-1]), med
+    text = "%d" % med if med == int(med) else "%.1f" % med
+    return "%s [%d-%d]" % (text, v[0], v[-1]), med
 
 
 def print_causes(kern, out):
     """Entries by IPI function over the repeated busy pairs."""
     pairs = [(a["cpus"][0], b["cpus"][0]) for a, b in busy_pairs(kern)]
-    if not pairs or "ipi" not in pairs[0][0]:
+    if not pairs or not all("ipi" in c for p in pairs for c in p):
         return
     info = kern["info"]
     out.append("Kernel entries on CPU 2 by IPI function, busy load, %d "
                "interleaved repetitions of %d s, median [lowest-highest]:"
                % (len(pairs), info["seconds"]))
-    out.append("  (a) stock nohz_full, vm.compact_unevictable_allowed=%s, "
-               "machine-check check_interval %s; (b) isolated log-only with "
-               "isolctl's policy (mlockall, THP off, "
-               "compact_unevictable_allowed=0, check_interval 0);"
+    out.append("  the program mlocks in both; (a) stock nohz_full, "
+               "vm.compact_unevictable_allowed=%s, machine-check "
+               "check_interval %s; (b) isolated log-only with isolctl's "
+               "policy (THP off, compact_unevictable_allowed=0, "
+               "check_interval 0);"
                % (info.get("compact_unevictable_default", "?"),
                   info.get("mce_check_interval_default", "?")))
     out.append("  (c) the opt-in vmalloc-purge flush deferral: not built "

@@ -762,7 +762,6 @@ static void check_clocksource(struct checker *k, struct check_row *r)
 	FIX(r, "boot with tsc=reliable (on hardware with a stable TSC)");
 }
 
-/* Clocksources whose clock the vDSO reads in user space, on x86. */
 /*
  * The machine-check poll timer, pinned to every CPU, every check_interval
  * seconds (300 by default). On an isolated CPU the stopped tick leaves
@@ -773,7 +772,7 @@ static void check_clocksource(struct checker *k, struct check_row *r)
 static void check_mce_poll(struct checker *k, struct check_row *r)
 {
 	char p[PATH_MAX];
-	uint64_t iv;
+	uint64_t iv, ignore_ce;
 
 	(void)k;
 	row(r, "mce_poll", CHECK_PASS,
@@ -786,6 +785,12 @@ static void check_mce_poll(struct checker *k, struct check_row *r)
 		DETAIL(r, "no %s (no machine-check polling)", p);
 		return;
 	}
+	/* mce=ignore_ce (or writing it) starts no poll timer at all. */
+	if (!read_u64(sys_path(p, sizeof(p), "/devices/system/machinecheck/"
+			       "machinecheck0/ignore_ce"), &ignore_ce) && ignore_ce) {
+		DETAIL(r, "machine-check ignore_ce = 1: no polling");
+		return;
+	}
 	DETAIL(r, "machine-check check_interval = %llu s", (unsigned long long)iv);
 	if (!iv)
 		return;
@@ -796,6 +801,7 @@ static void check_mce_poll(struct checker *k, struct check_row *r)
 		"echo 0 > /sys/devices/system/machinecheck/machinecheck0/check_interval");
 }
 
+/* Clocksources whose clock the vDSO reads in user space, on x86. */
 static bool vdso_clocksource(const char *cs)
 {
 	return !strcmp(cs, "tsc") || !strcmp(cs, "kvm-clock") ||

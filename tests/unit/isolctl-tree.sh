@@ -142,6 +142,12 @@ put $sys/devices/system/cpu/cpu3/topology/thread_siblings_list 3
 put $sys/kernel/debug/sched/fair_server/cpu2/runtime 0
 put $sys/devices/system/machinecheck/machinecheck0/check_interval 0
 expect 0 "23 checks: 23 pass, 0 warn, 0 fail, 0 skip" check
+want "mce_poll              pass   machine-check check_interval = 0 s"
+# mce=ignore_ce: the interval keeps its value, but no timer runs.
+put $sys/devices/system/machinecheck/machinecheck0/check_interval 300
+put $sys/devices/system/machinecheck/machinecheck0/ignore_ce 1
+expect 0 "23 checks: 23 pass, 0 warn, 0 fail, 0 skip" check
+want "mce_poll              pass   machine-check ignore_ce = 1: no polling"
 ok "check: a well set-up host passes, exit 0"
 
 # isolcpus= on the command line that the kernel did not apply (7.x with
