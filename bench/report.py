@@ -242,11 +242,6 @@ def print_causes(kern, out):
                   info.get("mce_check_interval_default", "?")))
     out.append("  (c) the opt-in vmalloc-purge flush deferral: not built "
                "(README, \"What the module does not prevent\")")
-    for c in [p[0] for p in pairs] + [p[1] for p in pairs]:
-        # Results traced before the bench knew 6.10's name for the tick.
-        by = c["ipi"]["by_cause"]
-        if "hrtimer tick_nohz_handler" in by:
-            by["tick"] = by.get("tick", 0) + by.pop("hrtimer tick_nohz_handler")
     causes = set()
     for ca, cb in pairs:
         causes.update(ca["ipi"]["by_cause"])
