@@ -235,6 +235,7 @@ int cmd_monitor(int argc, char **argv)
 	char list[256];
 	uint64_t end = 0;
 	int fd, n, i, ret, ms;
+	bool last;
 
 	ret = parse_options(&ctl, argc, argv);
 	if (ret)
@@ -266,12 +267,15 @@ int cmd_monitor(int argc, char **argv)
 		ci.nohz_full_str, ctl.pid ? " of pid " : "",
 		ctl.pid ? (snprintf(list, sizeof(list), "%d", ctl.pid), list) : "");
 
-	while (!stop) {
-		ms = remaining_ms(end);
-		if (!ms)
-			break;
+	/*
+	 * On Ctrl-C or at the end of the duration, what the stream already
+	 * holds is still shown: one last read without waiting.
+	 */
+	for (last = false; !last;) {
+		ms = stop ? 0 : remaining_ms(end);
+		last = !ms;
 		pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
-		if (poll(&pfd, 1, ms) < 0) {
+		if (!last && poll(&pfd, 1, ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			msg("poll %s: %s", ISOL_DEVICE_PATH, strerror(errno));

@@ -52,6 +52,16 @@ fs_before=$(cat $fs 2>/dev/null)
 isolctl run -c 2 --json /tmp/spin.json -- isol_spin spin 3000 2>/tmp/spin.err
 rc=$?
 cat /tmp/spin.err
+# The module was loaded a moment ago: freeing its init text flushes the
+# TLB of every CPU (README, "What the module does not prevent"), by chance
+# inside the loop. One more run when something stole a break.
+if [ "$(jq -r '.breaks.stolen' /tmp/spin.json 2>/dev/null)" != 0 ] &&
+	! grep -q '^isolctl: fair server on for cpu 2' /tmp/spin.err; then
+	echo "# stolen breaks in the first run: $(jq -c '.causes' /tmp/spin.json); again"
+	isolctl run -c 2 --json /tmp/spin.json -- isol_spin spin 3000 2>/tmp/spin.err
+	rc=$?
+	cat /tmp/spin.err
+fi
 check "run --json: JSON parses" is_json /tmp/spin.json
 stolen=$(jq -c '[.causes[] | select(.self | not) | .cause] | sort' /tmp/spin.json)
 if grep -q '^isolctl: fair server on for cpu 2' /tmp/spin.err; then
@@ -238,11 +248,18 @@ fi
 
 # monitor: the stream agrees with the run's record.
 if jq -e '.module.features | index("monitor")' /tmp/status.json >/dev/null; then
-	isolctl monitor --json -c 2 -d 6s >/tmp/mon.json 2>/tmp/mon.err &
+	# The duration is a bound only: SIGINT ends both, and a monitor shows
+	# what the stream holds when it stops.
+	isolctl monitor --json -c 2 -d 60s >/tmp/mon.json 2>/tmp/mon.err &
 	mpid=$!
-	isolctl monitor --json --stolen -c 2 -d 6s >/tmp/mon-stolen.json 2>/dev/null &
+	isolctl monitor --json --stolen -c 2 -d 60s >/tmp/mon-stolen.json 2>/tmp/mon-stolen.err &
 	spid=$!
-	sleep 0.5
+	# Records from before a monitor opened the stream are not its to see.
+	for i in $(seq 200); do
+		grep -q 'monitoring breaks' /tmp/mon.err &&
+			grep -q 'monitoring breaks' /tmp/mon-stolen.err && break
+		sleep 0.1
+	done
 	isolctl run -c 2 -q --json /tmp/mrun.json -- isol_spin sleep 3 10
 	kill -INT $mpid $spid
 	wait $spid

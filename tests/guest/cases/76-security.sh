@@ -4,5 +4,5 @@
 modprobe task_isolation || fail "modprobe failed"
 isol_sec 2>&1 | tee /tmp/sec.out
 grep -E '^(not )?ok ' /tmp/sec.out >>"$ISOL_RESULTS"
-rmmod task_isolation || point fail "module unloads after the security tests"
+unload_module || point fail "module unloads after the security tests"
 exit 0

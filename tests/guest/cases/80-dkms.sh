@@ -36,5 +36,5 @@ echo "signer: $signer"
 modprobe task_isolation || fail "modprobe failed"
 isol_core info syscall-usr1 logonly 2>&1 | tee /tmp/dkms-core.out
 grep -E '^(not )?ok ' /tmp/dkms-core.out >>"$ISOL_RESULTS"
-rmmod task_isolation || point fail "module unloads after the core tests"
+unload_module || point fail "module unloads after the core tests"
 exit 0

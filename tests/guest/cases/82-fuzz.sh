@@ -5,5 +5,5 @@
 modprobe task_isolation || fail "modprobe failed"
 isol_fuzz -n "${ISOL_FUZZ_CALLS:-100000}" -p 6 2>&1 | tee /tmp/fuzz.out
 grep -E '^(not )?ok ' /tmp/fuzz.out >>"$ISOL_RESULTS"
-rmmod task_isolation || point fail "module unloads after the fuzzer"
+unload_module || point fail "module unloads after the fuzzer"
 exit 0

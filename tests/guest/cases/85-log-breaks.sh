@@ -18,10 +18,16 @@ modprobe task_isolation log_breaks=1 || fail "modprobe log_breaks=1 failed"
 mark_log
 isol_core one-break || fail "with log_breaks=1, logging a break broke isolation again"
 isol_core syscall-usr1 || fail "isol_core syscall-usr1 failed"
-# The log work runs on the unbound workqueue: give it a moment.
-sleep 1
-log_since_mark | grep -q 'isolation broken: syscall' ||
-	fail "break not logged with log_breaks=1"
+# The log work runs on the unbound workqueue: wait for it, up to 10 s.
+logged() {
+	local i
+	for i in $(seq 100); do
+		log_since_mark | grep -q "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+logged 'isolation broken: syscall' || fail "break not logged with log_breaks=1"
 # Off at run time: a break then is never logged, not even once logging is
 # back on and the next break is.
 echo 0 >/sys/module/task_isolation/parameters/log_breaks
@@ -29,6 +35,8 @@ mark_log
 isol_core syscall-usr1 || fail "isol_core syscall-usr1 failed"
 echo 1 >/sys/module/task_isolation/parameters/log_breaks
 isol_core syscall-usr1 || fail "isol_core syscall-usr1 failed"
+logged 'isolation broken' || fail "break not logged once log_breaks was back on"
+# The break before it, with logging off, would have been queued first.
 sleep 1
 n=$(log_since_mark | grep -c 'isolation broken')
 [ "$n" = 1 ] || fail "$n breaks logged, want the one after log_breaks=1"

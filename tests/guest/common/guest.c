@@ -2,6 +2,7 @@
 /* Helpers shared by the guest test programs; see guest.h. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -181,6 +182,32 @@ long read_value(const char *path)
 	return v;
 }
 
+bool wait_asleep(pid_t pid, unsigned int ms)
+{
+	char path[64], buf[256], *state;
+	unsigned int waited;
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	for (waited = 0; waited <= ms; waited++) {
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			return false;
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (len <= 0)
+			return false;
+		buf[len] = 0;
+		/* The state follows the command name's closing parenthesis. */
+		state = strrchr(buf, ')');
+		if (state && state[1] == ' ' && state[2] == 'S')
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
 long read_module_value(const char *name)
 {
 	char path[128];
@@ -231,8 +258,15 @@ pid_t fork_isolated(struct shared *s, int cpu, unsigned int mode,
 		s->ready = 1;
 		return 0;
 	}
-	while (!s->ready)
+	/* A child whose enable failed has exited: say so, never wait on. */
+	while (!s->ready) {
+		int status = 0;
+
+		CHECK(waitpid(pid, &status, WNOHANG) == 0,
+		      "task for CPU %d ended before it was isolated: status 0x%x",
+		      cpu, status);
 		usleep(1000);
+	}
 	return pid;
 }
 

@@ -58,17 +58,18 @@ int isolate(int cpu, unsigned int mode, int sig, unsigned int flags);
 void catch_usr1(void);
 struct isol_state state_of(int fd);
 struct isol_state expect_broken(int fd, unsigned int cause);
-/* A number the module shows in SYSFS_DIR (isolated, records); -1 if none. */
 /* The number at the start of file @path; -1 if none. */
 long read_value(const char *path);
+/* A number the module shows in SYSFS_DIR (isolated, records); -1 if none. */
 long read_module_value(const char *name);
+/* Wait up to @ms for @pid to be asleep (S in /proc/PID/stat). */
+bool wait_asleep(pid_t pid, unsigned int ms);
 struct shared *shared_new(void);
 void shared_touch(struct shared *s);
 pid_t fork_isolated(struct shared *s, int cpu, unsigned int mode, int sig,
 		    int *fd);
 void expect_exit_ok(pid_t pid, const char *who);
 
-/* Run the tests named in argv (all when none); returns the exit status. */
 /*
  * Run @tests (those named in argv, else all). A failed test runs again up
  * to @retries times, each retry said in a comment; 0 for none.

@@ -245,32 +245,85 @@ static void t_disable_then_syscall(int unused)
 	_exit(0);
 }
 
-static void t_syscall(int sig)
+/*
+ * A flush the kernel sends to every CPU whatever runs there (README, "What
+ * the module does not prevent"): a module loaded or unloaded elsewhere
+ * sends them, by chance inside a long quiet window.
+ */
+static bool kernel_wide_flush(const struct isol_state *st)
 {
-	int fd;
+	static const char *const funcs[] = {
+		"do_flush_tlb_all", "do_kernel_range_flush", "__cpa_flush_tlb",
+		"__cpa_flush_all", "do_sync_core", "text_poke_sync_core",
+	};
+	unsigned int i;
 
-	catch_usr1();
-	fd = isolate(2, ISOL_MODE_STRICT, sig, 0);
-	syscall(SYS_getppid);
-	if (sig == SIGUSR1) {
-		struct isol_state st = expect_broken(fd, ISOL_CAUSE_SYSCALL);
-
-		CHECK(st.last_break.detail == SYS_getppid, "detail %llu",
-		      (unsigned long long)st.last_break.detail);
-		CHECK(st.signal == SIGUSR1, "signal %d", st.signal);
-		_exit(0);
-	}
-	spin_ms(2000);
-	_exit(20);	/* still alive: SIGKILL never came */
+	if (st->last_break.cause != ISOL_CAUSE_IPI_CALL)
+		return false;
+	for (i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++)
+		if (!strcmp(st->last_func, funcs[i]))
+			return true;
+	return false;
 }
 
 /*
- * Strict mode after a start-up: syscalls within the first 300 ms are
+ * A timer interrupt with no hrtimer due on the CPU: the clock device was
+ * left programmed for a timer removed since (removing another CPU's first
+ * hrtimer does not reprogram that CPU's device). Seen once in several CI
+ * runs of the 10 s quiet test, on 6.1-rt only; it stops nothing, but a
+ * second window must then be clean.
+ */
+static bool empty_timer_interrupt(const struct isol_state *st)
+{
+	return st->last_break.cause == ISOL_CAUSE_TIMER && !st->last_func[0];
+}
+
+static void t_syscall(int sig)
+{
+	struct isol_state st;
+	int fd, attempt;
+
+	catch_usr1();
+	if (sig != SIGUSR1) {
+		isolate(2, ISOL_MODE_STRICT, sig, 0);
+		syscall(SYS_getppid);
+		spin_ms(2000);
+		_exit(20);	/* still alive: SIGKILL never came */
+	}
+	for (attempt = 1;; attempt++) {
+		got_usr1 = 0;
+		fd = isolate(2, ISOL_MODE_STRICT, sig, 0);
+		syscall(SYS_getppid);
+		CHECK(spin_until(&got_usr1, 5000), "no SIGUSR1 within 5 s");
+		st = state_of(fd);
+		close(fd);
+		/* A flush sent to every CPU between arming and the syscall. */
+		if (st.last_break.cause == ISOL_CAUSE_SYSCALL || attempt == 3 ||
+		    !kernel_wide_flush(&st))
+			break;
+		diag("attempt %d: %s (%s) came first; again", attempt,
+		     st.last_break.desc, st.last_func);
+	}
+	CHECK(st.state == ISOL_STATE_ENDED && st.end_cause == ISOL_END_BREAK,
+	      "state %u end %u", st.state, st.end_cause);
+	CHECK(st.last_break.cause == ISOL_CAUSE_SYSCALL, "cause %s (%s, %s)",
+	      isol_cause_str(st.last_break.cause), st.last_break.desc,
+	      st.last_func);
+	CHECK(st.last_break.detail == SYS_getppid, "detail %llu",
+	      (unsigned long long)st.last_break.detail);
+	CHECK(st.signal == SIGUSR1, "signal %d", st.signal);
+	_exit(0);
+}
+
+/*
+ * Strict mode after a start-up: syscalls within the first 2 s are
  * recorded and isolation stays; the first one after sends the signal.
  */
 static void t_strict_after(int unused)
 {
-	const unsigned long long after = 300000000ULL;
+	/* Long enough for the start-up below on a slow emulator. */
+	const unsigned long long after = 2000000000ULL;
+	struct timespec now;
 	struct isol_opts o = { .mode = ISOL_MODE_STRICT, .signal = SIGUSR1,
 			       .quiesce_timeout_ns = 2000000000ULL };
 	struct isol_enable res;
@@ -298,7 +351,13 @@ static void t_strict_after(int unused)
 	CHECK(st.strict_ns == st.enabled_ns + after, "strict_ns %llu, enabled %llu",
 	      (unsigned long long)st.strict_ns,
 	      (unsigned long long)st.enabled_ns);
-	spin_ms(400);
+	/*
+	 * Strict from strict_ns on (CLOCK_MONOTONIC; the module reads it
+	 * with the NMI-safe accessor, so allow it 1 ms), the syscall then.
+	 */
+	do
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	while (now.tv_sec * 1000000000ULL + now.tv_nsec < st.strict_ns + 1000000ULL);
 	syscall(SYS_getppid);
 	st = expect_broken(fd, ISOL_CAUSE_SYSCALL);
 	CHECK(st.last_break.time_ns >= st.strict_ns,
@@ -518,17 +577,32 @@ static void t_one_break(int unused)
 	bool degraded = skipped_in_sysfs() & (ISOL_SKIP_LRU_DRAIN | ISOL_SKIP_VMSTAT);
 	unsigned long long timer;
 	struct isol_state st;
-	int fd;
+	int fd, attempt;
 
 	(void)unused;
-	fd = isolate(2, ISOL_MODE_LOG_ONLY, 0, 0);
-	syscall(SYS_getppid);
-	spin_ms(300);
-	CHECK(isol_disable(fd) == 0, "disable");
-	st = state_of(fd);
-	timer = degraded ? st.nr_by_cause[ISOL_CAUSE_TIMER] : 0;
-	if (timer)
-		diag("quiescing steps skipped: %llu timer breaks besides", timer);
+	for (attempt = 1;; attempt++) {
+		fd = isolate(2, ISOL_MODE_LOG_ONLY, 0, 0);
+		syscall(SYS_getppid);
+		spin_ms(300);
+		CHECK(isol_disable(fd) == 0, "disable");
+		st = state_of(fd);
+		close(fd);
+		timer = degraded ? st.nr_by_cause[ISOL_CAUSE_TIMER] : 0;
+		if (timer)
+			diag("quiescing steps skipped: %llu timer breaks besides", timer);
+		/*
+		 * What the test looks for is printk's irq_work after the
+		 * syscall. Another extra break (a kernel flush from a module
+		 * load elsewhere) is not the module's doing: try again.
+		 */
+		if (st.nr_breaks == 1 + timer || attempt == 3 ||
+		    st.nr_by_cause[ISOL_CAUSE_IPI_IRQ_WORK] ||
+		    st.nr_by_cause[ISOL_CAUSE_SYSCALL] != 1)
+			break;
+		diag("attempt %d: %llu breaks, last: %s (%s); again", attempt,
+		     (unsigned long long)st.nr_breaks, st.last_break.desc,
+		     st.last_func);
+	}
 	CHECK(st.nr_breaks == 1 + timer && st.nr_by_cause[ISOL_CAUSE_SYSCALL] == 1,
 	      "%llu breaks (%llu syscall), last: %s",
 	      (unsigned long long)st.nr_breaks,
@@ -808,32 +882,28 @@ static void t_enter_prevents(int skip)
  */
 struct lcore {
 	int cpu;
-	volatile int ready, go, stop;
+	volatile int ready, stop;
 	int err;
 	struct isol_enable res;
 	struct isol_state st;
-	__u64 breaks_at_go, breaks_at_stop;
+	const struct isol_status *volatile page;
 };
 
 static void *lcore_main(void *arg)
 {
 	struct lcore *lc = arg;
 	struct isol_config cfg = { .cpu = lc->cpu, .mode = ISOL_MODE_LOG_ONLY };
-	const struct isol_status *page;
 	struct isol_handle *h;
 
 	h = isol_enter(&cfg, &lc->res);
 	lc->err = h ? 0 : errno;
+	if (h)
+		lc->page = isol_handle_status(h);
 	lc->ready = 1;
 	if (!h)
 		return NULL;
-	page = isol_handle_status(h);
-	while (!lc->go)
-		_mm_pause();
-	lc->breaks_at_go = isol_status_breaks(page);
 	while (!lc->stop)
 		_mm_pause();
-	lc->breaks_at_stop = isol_status_breaks(page);
 	isol_exit(h, &lc->st);
 	return NULL;
 }
@@ -841,8 +911,9 @@ static void *lcore_main(void *arg)
 static void t_lcores(int unused)
 {
 	struct lcore lc[2] = { { .cpu = 2 }, { .cpu = 3 } };
+	__u64 at_go[2], during[2] = { 0, 0 };
 	pthread_t th[2];
-	int i;
+	int i, window;
 
 	(void)unused;
 	CHECK(isol_pin(0) == 0, "pin the main thread to CPU 0");
@@ -859,9 +930,22 @@ static void t_lcores(int unused)
 	}
 	CHECK(read_module_value("isolated") == 2, "%ld tasks isolated, not 2",
 	      read_module_value("isolated"));
-	/* Both armed: from here on neither may be disturbed. */
-	lc[0].go = lc[1].go = 1;
-	usleep(500000);
+	/*
+	 * Both armed and polling: neither may be disturbed by the other. A
+	 * half-second window with a stray break (a flush every CPU gets)
+	 * is watched again, up to five times.
+	 */
+	for (window = 1; window <= 5; window++) {
+		for (i = 0; i < 2; i++)
+			at_go[i] = isol_status_breaks(lc[i].page);
+		usleep(500000);
+		for (i = 0; i < 2; i++)
+			during[i] = isol_status_breaks(lc[i].page) - at_go[i];
+		if (!during[0] && !during[1])
+			break;
+		diag("window %d: %llu and %llu breaks", window,
+		     (unsigned long long)during[0], (unsigned long long)during[1]);
+	}
 	lc[0].stop = lc[1].stop = 1;
 	for (i = 0; i < 2; i++) {
 		pthread_join(th[i], NULL);
@@ -871,12 +955,11 @@ static void t_lcores(int unused)
 		      "lcore on CPU %d: state %u, end %s, cpu %d", lc[i].cpu,
 		      lc[i].st.state, isol_end_str(lc[i].st.end_cause),
 		      lc[i].st.cpu);
-		CHECK(lc[i].breaks_at_stop == lc[i].breaks_at_go,
-		      "lcore on CPU %d: %llu breaks while both polled; last: %s",
-		      lc[i].cpu,
-		      (unsigned long long)(lc[i].breaks_at_stop - lc[i].breaks_at_go),
+		CHECK(!during[i],
+		      "no window of 5 free of breaks on both lcores; CPU %d took %llu in the last; last: %s",
+		      lc[i].cpu, (unsigned long long)during[i],
 		      lc[i].st.last_break.desc);
-		diag("lcore on CPU %d: %llu breaks in all, none while both polled",
+		diag("lcore on CPU %d: %llu breaks in all, none in a window while both polled",
 		     lc[i].cpu, (unsigned long long)lc[i].st.nr_breaks);
 	}
 	_exit(0);
@@ -937,6 +1020,21 @@ static bool state_within(int fd, int tid, unsigned int state, int ms,
 		usleep(10000);
 	}
 	return false;
+}
+
+/*
+ * Wait up to @ms for the module's count of isolated tasks to be @want. A
+ * thread's join returns when it clears its tid (exit_mm), before the exit
+ * hook that ends its isolation has run.
+ */
+static bool isolated_within(long want, int ms)
+{
+	for (; ms > 0; ms -= 10) {
+		if (read_module_value("isolated") == want)
+			return true;
+		usleep(10000);
+	}
+	return read_module_value("isolated") == want;
 }
 
 static void t_enable_thread(int unused)
@@ -1009,7 +1107,7 @@ static void t_enable_thread(int unused)
 	CHECK(state_within(fd, w2.tid, ISOL_STATE_ENDED, 5000, &st) &&
 	      st.end_cause == ISOL_END_EXIT, "worker 2: state %u, end %s, not exit",
 	      st.state, isol_end_str(st.end_cause));
-	CHECK(read_module_value("isolated") == 0, "%ld tasks still isolated",
+	CHECK(isolated_within(0, 5000), "%ld tasks still isolated 5 s after both exited",
 	      read_module_value("isolated"));
 	_exit(0);
 }
@@ -1175,7 +1273,7 @@ static void t_quiet(int unused)
 {
 	unsigned int skipped = skipped_in_sysfs();
 	struct isol_state st;
-	int fd;
+	int fd, attempt;
 
 	(void)unused;
 	/* Only ibt_simulate on a kernel without ENDBR64 anywhere (6.1). */
@@ -1183,13 +1281,23 @@ static void t_quiet(int unused)
 		skip_test("quiescing steps skipped (0x%x): per-CPU work may still reach the CPU",
 			  skipped);
 	catch_usr1();
-	fd = isolate(2, ISOL_MODE_STRICT, SIGUSR1, 0);
-	spin_until(&got_usr1, 10000);
-	/* Disarming is the one syscall that is not a break. */
-	CHECK(isol_disable(fd) == 0, "disable");
-	st = state_of(fd);
-	CHECK(!got_usr1 && st.nr_breaks == 0, "%llu breaks, first: %s",
-	      (unsigned long long)st.nr_breaks, st.last_break.desc);
+	for (attempt = 1;; attempt++) {
+		got_usr1 = 0;
+		fd = isolate(2, ISOL_MODE_STRICT, SIGUSR1, 0);
+		spin_until(&got_usr1, 10000);
+		/* Disarming is the one syscall that is not a break. */
+		CHECK(isol_disable(fd) == 0 || got_usr1, "disable");
+		st = state_of(fd);
+		close(fd);
+		if (!st.nr_breaks || attempt == 3 ||
+		    !(kernel_wide_flush(&st) || empty_timer_interrupt(&st)))
+			break;
+		diag("attempt %d: %s (%s), a stray; again", attempt,
+		     st.last_break.desc, st.last_func[0] ? st.last_func : "nothing due");
+	}
+	CHECK(!got_usr1 && st.nr_breaks == 0, "%llu breaks, the last: %s (%s)",
+	      (unsigned long long)st.nr_breaks, st.last_break.desc,
+	      st.last_func[0] ? st.last_func : "nothing due");
 	CHECK(st.end_cause == ISOL_END_DISABLED, "ended by %s",
 	      isol_end_str(st.end_cause));
 	_exit(0);
@@ -1511,8 +1619,12 @@ static void t_cpu_offline(int unused)
 static void t_tick_dep(int unused)
 {
 	struct itimerval it = { .it_value = { .tv_sec = 100 } };
+	/*
+	 * The dependency is named once the tick failed to stop for it, seen
+	 * at an interrupt exit: give the emulator some ticks for that.
+	 */
 	struct isol_opts o = { .mode = ISOL_MODE_STRICT,
-			       .quiesce_timeout_ns = 50000000ULL };
+			       .quiesce_timeout_ns = 500000000ULL };
 	struct isol_enable res;
 	int fd, ret;
 
@@ -1619,19 +1731,31 @@ static void t_segv_default(int unused)
  * Arming and disarming on one CPU never interrupts a task isolated on
  * another: hooks stay registered, so nothing patches kernel text.
  */
-static void t_no_interference(int unused)
+/* Exit status of a child whose only break was a kernel-wide flush. */
+#define EXIT_STRAY_FLUSH 78
+
+/*
+ * Arms and leaves on CPU 3 while a strict task polls on CPU 1. Returns
+ * the CPU 1 task's exit status.
+ */
+static int interference_round(void)
 {
 	struct shared *s = shared_new();
-	int i, fd;
+	int i, fd, status;
 	pid_t a;
 
-	(void)unused;
 	a = fork_isolated(s, 1, ISOL_MODE_STRICT, SIGUSR1, &fd);
 	if (!a) {
 		struct isol_state st;
 
 		spin_until(&s->release, 10000);
-		CHECK(!got_usr1, "interrupted");
+		st = state_of(fd);
+		if (got_usr1 && kernel_wide_flush(&st)) {
+			diag("interrupted by %s (%s), sent to every CPU",
+			     st.last_break.desc, st.last_func);
+			_exit(EXIT_STRAY_FLUSH);
+		}
+		CHECK(!got_usr1, "interrupted by %s", st.last_break.desc);
 		CHECK(isol_disable(fd) == 0, "disable");
 		st = state_of(fd);
 		CHECK(st.nr_breaks == 0, "%llu breaks: %s",
@@ -1643,10 +1767,13 @@ static void t_no_interference(int unused)
 		arm(fd, ISOL_MODE_LOG_ONLY, 0, 0);
 		CHECK(isol_disable(fd) == 0, "disable");
 	}
+	close(fd);
+	/* Off CPU 3, or waiting for each neighbour keeps it from arming. */
+	CHECK(isol_pin(0) == 0, "pin to CPU 0");
 	/* The other ways to leave: exit, and a strict break's SIGKILL. */
 	for (i = 0; i < 2; i++) {
 		struct shared *n = shared_new();
-		int status, nfd;
+		int nfd;
 		pid_t b = fork_isolated(n, 3, i ? ISOL_MODE_STRICT : ISOL_MODE_LOG_ONLY,
 					i ? SIGKILL : 0, &nfd);
 
@@ -1661,7 +1788,23 @@ static void t_no_interference(int unused)
 		      "neighbour %d: status 0x%x", i, status);
 	}
 	s->release = 1;
-	expect_exit_ok(a, "task on CPU 1");
+	CHECK(waitpid(a, &status, 0) == a, "task on CPU 1");
+	return status;
+}
+
+static void t_no_interference(int unused)
+{
+	int status, round;
+
+	(void)unused;
+	/* A flush every CPU gets, by chance in the round: one more round. */
+	for (round = 1; round <= 3; round++) {
+		status = interference_round();
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != EXIT_STRAY_FLUSH)
+			break;
+	}
+	CHECK(WIFEXITED(status) && !WEXITSTATUS(status),
+	      "task on CPU 1: status 0x%x", status);
 	_exit(0);
 }
 
@@ -1749,7 +1892,7 @@ static const struct test tests[] = {
 	  t_syscall, SIGKILL, SIGKILL, 10 },
 	{ "syscall-usr1", "strict: a syscall sends the chosen SIGUSR1, cause recorded",
 	  t_syscall, SIGUSR1, 0, 10 },
-	{ "strict-after", "strict after 300 ms: start-up syscalls logged, the first after sends SIGUSR1",
+	{ "strict-after", "strict after 2 s: start-up syscalls logged, the first after sends SIGUSR1",
 	  t_strict_after, 0, 0, 10 },
 	{ "fault-kill", "strict: a fault on an mmapped file page kills with SIGKILL",
 	  t_file_fault, SIGKILL, SIGKILL, 10 },
@@ -1808,7 +1951,7 @@ static const struct test tests[] = {
 	{ "segv-default", "strict: a fault without a handler dies of its own SIGSEGV, not SIGKILL",
 	  t_segv_default, 0, SIGSEGV, 10 },
 	{ "no-interference", "arming, disarming, exiting and dying on CPU 3 leave a task isolated on CPU 1 alone",
-	  t_no_interference, 0, 0, 20 },
+	  t_no_interference, 0, 0, 60 },
 	{ "device-irq", "log-only: a device interrupt routed to the CPU is a break",
 	  t_device_irq, 0, 0, 20 },
 	{ "compat", "log-only: an int $0x80 syscall is a syscall break, a 32-bit DISABLE is allowed",

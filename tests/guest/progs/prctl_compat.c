@@ -147,9 +147,15 @@ static void do_segv(void)
 	_exit(20);
 }
 
+static volatile int munmap_go;
+
+/* Unmaps once the isolated thread says so: enabling can take a while. */
 static void *munmap_later(void *p)
 {
-	usleep(200000);
+	time_t give_up = time(NULL) + 10;
+
+	while (!munmap_go && time(NULL) <= give_up)
+		usleep(1000);
 	munmap(p, 4096);
 	return NULL;
 }
@@ -160,6 +166,8 @@ static void setup_munmap(void)
 	pthread_t thr;
 	void *p;
 
+	/* Written now: the go signal must not be a page fault break. */
+	munmap_go = 0;
 	pin(0);
 	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		 MAP_ANONYMOUS | MAP_PRIVATE | MAP_POPULATE, -1, 0);
@@ -211,6 +219,7 @@ static void do_schedule(void)
 
 static void do_munmap(void)
 {
+	munmap_go = 1;
 	spin_5s();
 	_exit(20);
 }
