@@ -90,11 +90,19 @@ else
 			test $rtla_rc = 0 -a -n "$(awk '$1 == "2#" || $1 == "2"' /tmp/rtla.out)"
 	fi
 	# 8 s: under emulation isolctl, starved on CPU 0, first sees oslat's
-	# measuring thread running seconds into its run (sid-rt missed a 3 s one).
-	isolctl run -c 1 -v --json /tmp/oslat.json -- oslat -c 2 -D 8 \
-		--json=/tmp/oslat-own.json >/tmp/oslat.out 2>/tmp/oslat.err
-	rc=$?
-	cat /tmp/oslat.out /tmp/oslat.err
+	# measuring thread running seconds into its run (sid-rt missed a 3 s
+	# one). CI once saw sid-rt's isolctl miss it for all 8 s (no request
+	# for it at all, only for the main and pre-heat threads): one more
+	# run then, said so in the log; a second miss fails below.
+	for attempt in 1 2; do
+		isolctl run -c 1 -v --json /tmp/oslat.json -- oslat -c 2 -D 8 \
+			--json=/tmp/oslat-own.json >/tmp/oslat.out 2>/tmp/oslat.err
+		rc=$?
+		cat /tmp/oslat.out /tmp/oslat.err
+		armed=$(jq -c '[.threads[] | select(.cpu == 2) | .armed_by] | unique' /tmp/oslat.json)
+		[ "$armed" = '["isolctl"]' ] && break
+		echo "# oslat attempt $attempt: threads on cpu 2 armed by $armed, not by isolctl"
+	done
 	max=$(jq '.thread["0"].max' /tmp/oslat-own.json)
 	spikes=$(jq "[.thread[\"0\"].histogram | to_entries[] | select((.key | tonumber) >= $threshold_us) | .value] | add // 0" /tmp/oslat-own.json)
 	breaks=$(jq '[.threads[] | select(.cpu == 2) | .breaks] | add // 0' /tmp/oslat.json)
@@ -106,7 +114,7 @@ else
 	check "oslat ran 8 s and exited 0 (rc $rc)" test $rc = 0 -a "$max" != null
 	# oslat runs a pre-heat thread on the CPU, then the measuring one.
 	check "oslat: its threads on cpu 2 were isolated by isolctl" \
-		test "$(jq -c '[.threads[] | select(.cpu == 2) | .armed_by] | unique' /tmp/oslat.json)" = '["isolctl"]'
+		test "$armed" = '["isolctl"]'
 	check "oslat: the module's record of the last one covers the run (isolated, longest quiet stretch known)" \
 		test "$(jq '[.threads[] | select(.cpu == 2 and .have_record and .longest_quiet_ns > 0)] | length' /tmp/oslat.json)" = 1
 fi
