@@ -1727,10 +1727,6 @@ static void t_segv_default(int unused)
 	_exit(20);
 }
 
-/*
- * Arming and disarming on one CPU never interrupts a task isolated on
- * another: hooks stay registered, so nothing patches kernel text.
- */
 /* Exit status of a child whose only break was a kernel-wide flush. */
 #define EXIT_STRAY_FLUSH 78
 
@@ -1792,6 +1788,10 @@ static int interference_round(void)
 	return status;
 }
 
+/*
+ * Arming and disarming on one CPU never interrupts a task isolated on
+ * another: hooks stay registered, so nothing patches kernel text.
+ */
 static void t_no_interference(int unused)
 {
 	int status, round;
