@@ -182,26 +182,34 @@ long read_value(const char *path)
 	return v;
 }
 
+/*
+ * A task shows S from set_current_state() on, but stays queued until
+ * schedule() takes it off the runqueue; one preempted in between is moved
+ * by another CPU as a queued task, not woken there. Only the block itself
+ * counts a voluntary switch, and a task just forked has none.
+ */
 bool wait_asleep(pid_t pid, unsigned int ms)
 {
-	char path[64], buf[256], *state;
+	char path[64], line[128];
 	unsigned int waited;
-	ssize_t len;
-	int fd;
+	long switches;
+	bool sleeping;
+	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	for (waited = 0; waited <= ms; waited++) {
-		fd = open(path, O_RDONLY);
-		if (fd < 0)
+		f = fopen(path, "r");
+		if (!f)
 			return false;
-		len = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (len <= 0)
-			return false;
-		buf[len] = 0;
-		/* The state follows the command name's closing parenthesis. */
-		state = strrchr(buf, ')');
-		if (state && state[1] == ' ' && state[2] == 'S')
+		sleeping = false;
+		switches = 0;
+		while (fgets(line, sizeof(line), f)) {
+			if (!strncmp(line, "State:", 6))
+				sleeping = strstr(line, "S (sleeping)");
+			sscanf(line, "voluntary_ctxt_switches: %ld", &switches);
+		}
+		fclose(f);
+		if (sleeping && switches > 0)
 			return true;
 		usleep(1000);
 	}

@@ -62,7 +62,10 @@ struct isol_state expect_broken(int fd, unsigned int cause);
 long read_value(const char *path);
 /* A number the module shows in SYSFS_DIR (isolated, records); -1 if none. */
 long read_module_value(const char *name);
-/* Wait up to @ms for @pid to be asleep (S in /proc/PID/stat). */
+/*
+ * Wait up to @ms for @pid, a child that has not blocked before, to be
+ * asleep: off the runqueue, not only in state S.
+ */
 bool wait_asleep(pid_t pid, unsigned int ms);
 struct shared *shared_new(void);
 void shared_touch(struct shared *s);
