@@ -150,9 +150,15 @@ lint:
 demo: userspace guest-progs
 	$(HARNESS)/demo.sh $(DEMO_KERNEL)
 
-bench: userspace guest-progs
+# The bench's instruction counter: a plugin for the host's QEMU.
+ICOUNT_PLUGIN := tests/out/isol_icount.so
+$(ICOUNT_PLUGIN): bench/icount/isol_icount.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -fPIC -shared -fvisibility=hidden -o $@ $<
+
+bench: userspace guest-progs $(ICOUNT_PLUGIN)
 	BENCH_KERNELS="$(BENCH_KERNELS)" BENCH_SECONDS="$(BENCH_SECONDS)" \
-		$(HARNESS)/bench.sh
+		BENCH_ICOUNT_PLUGIN="$(abspath $(ICOUNT_PLUGIN))" $(HARNESS)/bench.sh
 
 vm-shell: userspace guest-progs
 	$(HARNESS)/prepare.sh $(SHELL_KERNEL)

@@ -222,9 +222,15 @@ def prevention(cause):
     return CAUSE_PREVENTION.get(cause, "?")
 
 
+def median(values):
+    v = sorted(values)
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
 def spread(values):
     v = sorted(values)
-    med = v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+    med = median(v)
     text = "%d" % med if med == int(med) else "%.1f" % med
     return "%s [%d-%d]" % (text, v[0], v[-1]), med
 
@@ -336,6 +342,7 @@ def print_scale(kern, out):
 MICRO_STATES = (("loaded_idle", "loaded, idle"),
                 ("loaded_lingering", "hooks lingering"),
                 ("loaded_isolated", "CPU 2 isolated"))
+MICRO_LOOPS = ("getppid", "page_fault", "fork_exit")
 
 
 def print_micro(kern, out):
@@ -348,7 +355,7 @@ def print_micro(kern, out):
     out.append("  [lowest-highest of the same ratio taken round by round]:")
     out.append("  %-11s %12s" % ("loop", "not loaded") +
                "".join(" %22s" % label for _, label in states))
-    for name in ("getppid", "page_fault", "fork_exit"):
+    for name in MICRO_LOOPS:
         b = m[name]
         base = b["not_loaded"]["median_ns_per_op"]
         line = "  %-11s %9.2f us" % (name, base / 1e3)
@@ -357,6 +364,87 @@ def print_micro(kern, out):
                                                b["not_loaded"]["ns_per_op"]) if y]
             line += " %22s" % ("%.3f [%.3f-%.3f]" % (
                 b[key]["ratio"], min(per_round), max(per_round)))
+        out.append(line)
+
+
+def load_icount(results_path):
+    """The cost loops counted in instructions, from the plugin's boot.
+
+    bench.sh boots the guest a second time for them, under the QEMU plugin
+    bench/icount/isol_icount.c: RELEASE.bench-icount.results holds that
+    guest's micro run (with the order of its runs), .counts the plugin's
+    count for each run, in the same order. None when they are absent;
+    a reason string when they do not match.
+    """
+    base = results_path.replace(".bench.results", ".bench-icount")
+    try:
+        micro = load_results(base + ".results").get("micro")
+        with open(base + ".counts", encoding="utf-8") as f:
+            counts = [line.split() for line in f if line.startswith("icount ")]
+    except FileNotFoundError:
+        return None
+    if not micro or "run_order" not in micro:
+        return "the plugin's guest has no micro run"
+    order = micro["run_order"]
+    if len(counts) != len(order):
+        return "%d counts for %d runs" % (len(counts), len(order))
+    if any(c[1] != str(micro["cpu"]) for c in counts):
+        return "a count from a vCPU other than %d" % micro["cpu"]
+    per_op = {}
+    for run, c in zip(order, counts):
+        state, loop = run.split("/")
+        per_op.setdefault(loop, {}).setdefault(state, []).append(
+            int(c[2]) / micro[loop]["ops_per_round"])
+    res = {"rounds": micro["rounds"], "cpu": micro["cpu"], "loops": {}}
+    for loop, states in per_op.items():
+        base_rounds = states["not_loaded"]
+        base_med = median(base_rounds)
+        entry = {"not_loaded": {"insns_per_op": base_rounds,
+                                "median": base_med,
+                                "spread": spread_pct(base_rounds)}}
+        for state, vals in states.items():
+            if state == "not_loaded":
+                continue
+            per_round = [v / b for v, b in zip(vals, base_rounds)]
+            entry[state] = {"insns_per_op": vals, "median": median(vals),
+                            "ratio": median(vals) / base_med,
+                            "round_ratio_min": min(per_round),
+                            "round_ratio_max": max(per_round),
+                            "spread": spread_pct(vals)}
+        res["loops"][loop] = entry
+    return res
+
+
+def spread_pct(values):
+    """(highest - lowest) / median of repeated runs, in percent."""
+    return 100.0 * (max(values) - min(values)) / median(values)
+
+
+def print_icount(kern, out):
+    ic = kern.get("micro_icount")
+    if ic is None:
+        return
+    if isinstance(ic, str):
+        out.append("Cost in instructions: not counted (%s)" % ic)
+        return
+    states = [st for st in MICRO_STATES if st[0] in ic["loops"]["getppid"]]
+    out.append("Cost to everyone else in instructions: the same loops on CPU 0 "
+               "in a second boot under the counting plugin,")
+    out.append("  instructions per operation, median of %d interleaved rounds, "
+               "ratio to module not loaded" % ic["rounds"])
+    out.append("  [lowest-highest of the same ratio taken round by round]; "
+               "spread: (highest-lowest)/median of a state's rounds:")
+    out.append("  %-11s %17s %7s" % ("loop", "not loaded", "spread") +
+               "".join(" %22s %7s" % (label, "spread") for _, label in states))
+    for name in MICRO_LOOPS:
+        loop = ic["loops"][name]
+        line = "  %-11s %11.0f insns %6.2f%%" % (
+            name, loop["not_loaded"]["median"], loop["not_loaded"]["spread"])
+        for key, _ in states:
+            st = loop[key]
+            line += " %22s %6.2f%%" % ("%.4f [%.4f-%.4f]" % (
+                st["ratio"], st["round_ratio_min"], st["round_ratio_max"]),
+                st["spread"])
         out.append(line)
 
 
@@ -468,6 +556,12 @@ def main():
                      "log-only, in loaded_isolated; armed and left in "
                      "loaded_lingering); no vCPU but CPU 0 is busy; each "
                      "loaded state starts from a fresh module load",
+            "micro_icount": "the micro run again in a second boot under a "
+                            "QEMU TCG plugin (bench/icount/isol_icount.c) "
+                            "counting the instructions vCPU 0 executes from "
+                            "the start to the end of each loop, kernel and "
+                            "user, interrupts included; instructions, not "
+                            "cycles: cache and TLB effects are not in it",
         },
         "kernels": {},
     }
@@ -488,6 +582,9 @@ def main():
         if kern["kernel_trouble"]:
             trouble.append("%s: %s" % (info["kernel"],
                                        kern["kernel_trouble"][0]))
+        icount = load_icount(path)
+        if icount is not None:
+            kern["micro_icount"] = icount
         doc["kernels"][info["kernel"]] = kern
         lines.append("")
         lines.append("=== %s: %d vCPUs, nohz_full=%s, clocksource %s, "
@@ -499,6 +596,7 @@ def main():
         print_causes(kern, lines)
         print_scale(kern, lines)
         print_micro(kern, lines)
+        print_icount(kern, lines)
         print_latency(kern, lines)
         print_load(kern, lines)
     host = doc["host"]

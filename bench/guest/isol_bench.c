@@ -621,6 +621,20 @@ static void set_linger(const char *ms)
 	close(fd);
 }
 
+/*
+ * Markers for the bench's QEMU plugin (bench/icount/isol_icount.c), which
+ * counts the instructions this vCPU runs between them; NOPs without it.
+ */
+static inline void icount_start(void)
+{
+	asm volatile(".byte 0x0f, 0x1f, 0x80, 0x01, 0x7a, 0x01, 0x15" ::: "memory");
+}
+
+static inline void icount_stop(void)
+{
+	asm volatile(".byte 0x0f, 0x1f, 0x80, 0x02, 0x7a, 0x01, 0x15" ::: "memory");
+}
+
 /* Run @n operations of bench @b; returns the time taken in ns. */
 static uint64_t bench_run(int b, uint64_t n)
 {
@@ -696,6 +710,7 @@ static int cmd_micro(int rounds)
 {
 	uint64_t n[NR_BENCH], *ns, t;
 	struct shared *s = shared_new();
+	char run[64];
 	int r, k, st, b;
 	pid_t sleeper;
 
@@ -728,9 +743,12 @@ static int cmd_micro(int rounds)
 				module_fresh();
 			sleeper = sleeper_start(s, st);
 			usleep(100000);
-			for (b = 0; b < NR_BENCH; b++)
+			for (b = 0; b < NR_BENCH; b++) {
+				icount_start();
 				ns[(r * NR_STATES + st) * NR_BENCH + b] =
 					bench_run(b, n[b]);
+				icount_stop();
+			}
 			sleeper_stop(sleeper);
 		}
 		diag("micro: round %d of %d done", r + 1, rounds);
@@ -740,6 +758,16 @@ static int cmd_micro(int rounds)
 	j_u64("rounds", rounds);
 	j_u64("cpu", HOUSEKEEPING_CPU);
 	j_u64("isolated_cpu", 2);
+	/* The order of the runs, which the plugin's counts follow. */
+	j_open("run_order", '[');
+	for (r = 0; r < rounds; r++)
+		for (k = 0; k < NR_STATES; k++)
+			for (b = 0; b < NR_BENCH; b++) {
+				snprintf(run, sizeof(run), "%s/%s",
+					 state_names[(r + k) % NR_STATES], bench_names[b]);
+				j_str(NULL, run);
+			}
+	j_close(']');
 	for (b = 0; b < NR_BENCH; b++) {
 		double med[NR_STATES];
 		uint64_t v[rounds];

@@ -13,6 +13,8 @@
 #   BENCH_TRIALS=200          latency trials
 #   BENCH_OUT=bench/results.json
 #   BENCH_ONLY=quiet,scale,micro,latency   parts to run (development)
+#   BENCH_ICOUNT_PLUGIN=SO    the instruction-counting QEMU plugin (make
+#                             bench builds it): micro again, counted
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -49,6 +51,8 @@ for s in $kernels; do
 	"$HARNESS_DIR/build-module.sh" "$s" >/dev/null
 	"$HARNESS_DIR/initramfs.sh" "$s" >/dev/null
 	release=$(kernel_release "$s")
+	# An earlier run's counts must not be read as this run's.
+	rm -f "$LOGS/$release.bench-icount."{results,counts,console.log}
 	note "bench on $release: $((2 + 2 * reps)) runs of ${seconds}s, one of ${scale_seconds}s, microbenchmarks, latency"
 	t0=$(date +%s)
 	rc=0
@@ -66,13 +70,34 @@ for s in $kernels; do
 		tail -n 25 "$console" | sed 's/^/#   /'
 		exit 1
 	fi
+	# The cost loops once more, in a boot of their own under the plugin
+	# that counts instructions (bench/icount/): the counting slows every
+	# vCPU, which the other parts must not see.
+	if [[ ",$only," == *,micro,* && -n "${BENCH_ICOUNT_PLUGIN:-}" ]]; then
+		counts=$LOGS/$release.bench-icount.counts
+		rc=0
+		VM_TIMEOUT=$((rounds * 60 + 300)) HUNG_TASK_SECS=120 VM_BENCH_NAME=bench-icount \
+			VM_PLUGIN="$BENCH_ICOUNT_PLUGIN,out=$counts" \
+			VM_APPEND="isolbench.rounds=$rounds isolbench.only=micro" \
+			"$HARNESS_DIR/vm.sh" "$s" bench nohz || rc=$?
+		note "$release: instruction-counting guest ran, $(grep -c '^icount ' "$counts" 2>/dev/null || echo 0) counts"
+		if ! grep -q '^result end-of-bench' "$LOGS/$release.bench-icount.results" 2>/dev/null; then
+			[ $rc -eq 124 ] && note "guest timed out"
+			note "the instruction-counting bench did not finish on $release; last console lines:"
+			tail -n 25 "$LOGS/$release.bench-icount.console.log" | sed 's/^/#   /'
+			exit 1
+		fi
+	fi
 	# Reported with the figures, not fatal: the guest finished.
 	rm -f "$LOGS/$release.bench.trouble"
-	if ! bad=$("$HARNESS_DIR/scan-log.sh" "$console" 2>&1); then
-		note "kernel trouble in $console:"
-		echo "$bad" | head -n 20 | tee "$LOGS/$release.bench.trouble" |
-			sed 's/^/#   /'
-	fi
+	for log in "$console" "$LOGS/$release.bench-icount.console.log"; do
+		[ -e "$log" ] || continue
+		if ! bad=$("$HARNESS_DIR/scan-log.sh" "$log" 2>&1); then
+			note "kernel trouble in $log:"
+			echo "$bad" | head -n 20 | tee -a "$LOGS/$release.bench.trouble" |
+				sed 's/^/#   /'
+		fi
+	done
 	results+=("$res")
 done
 kill $sampler 2>/dev/null || true

@@ -101,7 +101,8 @@ lint_ibt() {
 lint_cppcheck() {
 	local log=$OUT/lint-cppcheck.log files
 	mapfile -t files < <(cd "$TOP" && ls lib/*.c tools/*.c tests/guest/progs/*.c \
-		tests/guest/common/*.c tests/fuzz/*.c tests/stress/*.c 2>/dev/null)
+		tests/guest/common/*.c tests/fuzz/*.c tests/stress/*.c bench/guest/*.c \
+		bench/icount/*.c 2>/dev/null)
 	(cd "$TOP" && cppcheck --quiet --error-exitcode=1 --inline-suppr \
 		--enable=warning,portability,performance --std=c11 \
 		-D__GNUC__ -D__x86_64__ -Iinclude/uapi -Ilib -Itests/guest/common \

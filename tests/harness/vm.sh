@@ -60,6 +60,8 @@ qemu=(qemu-system-x86_64 -M q35 -accel "${VM_ACCEL:-tcg,thread=single}"
 	-display none -nodefaults
 	-kernel "$kroot/boot/vmlinuz-$release" -initrd "$initrd"
 	-append "$cmdline" "${monitor[@]}")
+# VM_PLUGIN=SO,ARGS: a TCG plugin (make bench's instruction counter).
+[ -n "${VM_PLUGIN:-}" ] && qemu+=(-plugin "$VM_PLUGIN")
 
 case "$mode" in
 shell | demo)
@@ -70,7 +72,8 @@ esac
 
 mkdir -p "$LOGS"
 tag=$release.$profile${selftest:+.selftest-$selftest}
-[ "$mode" = bench ] && tag=$release.bench
+# VM_BENCH_NAME: the name of a second bench boot's logs (bench-icount).
+[ "$mode" = bench ] && tag=$release.${VM_BENCH_NAME:-bench}
 console=$LOGS/$tag.console.log
 results=$LOGS/$tag.results
 rm -f "$console" "$results"
