@@ -4,9 +4,10 @@
  * time. Hooks are registered when the first task arms isolation and stay
  * registered while any task is isolated or arming, so arming or disarming
  * one task never patches kernel text under another isolated CPU. After the
- * last task leaves they linger for hooks_linger_ms, so that a program
- * that leaves and enters again, or a strict-mode task whose signal handler
- * is starting, does not wait for (or get interrupted by) text patching.
+ * last task leaves they stay for hooks_linger_ms (by default until the
+ * module is unloaded), so that a program that leaves and enters again, or
+ * a strict-mode task whose signal handler is starting, does not wait for
+ * (or get interrupted by) text patching.
  * Every probe starts with one per-CPU test and returns at once for CPUs
  * with no isolated task.
  */
@@ -774,17 +775,38 @@ static bool isol_hooks_armed;		/* isol_mutex */
 /*
  * Registering costs tens of text patches with an IPI to every CPU each,
  * unregistering RCU-tasks grace periods: a few milliseconds on hardware,
- * tens in the emulator. Keeping the hooks a little while after the last
- * user makes the next arm cheap; until then tasks on other CPUs run the
- * probes' first test. 0, the default, removes them as the last user
- * leaves: with them lingering, the core suite's 10 s quiet test saw a
- * timer interrupt on 6.1-rt in two runs of three (README, module
- * parameters).
+ * tens in the emulator, and an enable waits for them. -1, the default,
+ * keeps the hooks from the first arm until the module is unloaded, so
+ * that only that arm pays: tasks on other CPUs then run each probe's
+ * first test, a per-CPU load, which the instruction counts of `make
+ * bench` find only in page faults on 6.1 and the RT kernels, 0.1-0.5%. 0
+ * removes them as the last user leaves, a positive value that many
+ * milliseconds later; a new value applies the next time the last user
+ * leaves.
  */
-static unsigned int hooks_linger_ms;
-module_param(hooks_linger_ms, uint, 0644);
+static int hooks_linger_ms = -1;
+
+static int isol_linger_set(const char *val, const struct kernel_param *kp)
+{
+	int ms, ret;
+
+	ret = kstrtoint(val, 0, &ms);
+	if (ret)
+		return ret;
+	if (ms < -1)
+		return -EINVAL;
+	WRITE_ONCE(*(int *)kp->arg, ms);
+	return 0;
+}
+
+static const struct kernel_param_ops isol_linger_ops = {
+	.set = isol_linger_set,
+	.get = param_get_int,
+};
+module_param_cb(hooks_linger_ms, &isol_linger_ops, &hooks_linger_ms, 0644);
+__MODULE_PARM_TYPE(hooks_linger_ms, "int");
 MODULE_PARM_DESC(hooks_linger_ms,
-		 "Keep the hooks registered this long after the last isolated task leaves (default: 0)");
+		 "Keep the hooks registered this long (ms) after the last isolated task leaves; -1 (default): until unload, 0: remove at once");
 
 static void isol_hooks_linger_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(isol_hooks_linger, isol_hooks_linger_fn);
@@ -879,10 +901,10 @@ static void isol_hooks_linger_fn(struct work_struct *work)
  */
 void isol_hooks_put(void)
 {
-	unsigned int linger = READ_ONCE(hooks_linger_ms);
+	int linger = READ_ONCE(hooks_linger_ms);
 
 	lockdep_assert_held(&isol_mutex);
-	if (--isol_hooks_users)
+	if (--isol_hooks_users || linger < 0)
 		return;
 	if (linger)
 		mod_delayed_work(isol_wq, &isol_hooks_linger,

@@ -301,9 +301,18 @@ static pid_t start(void (*fn)(void))
 	return pid;
 }
 
-/* With nobody isolated and every file closed, unload and load again. */
+/*
+ * With nobody isolated and every file closed, unload and load again. The
+ * loads alternate between keeping the hooks (the default) and removing
+ * them as the last task leaves, so that epochs alternate too: the second
+ * races registering and unregistering against arms, kills and hotplug.
+ */
 static int reload_module(int times)
 {
+	static const char *const load[] = {
+		"modprobe task_isolation", "modprobe task_isolation hooks_linger_ms=0",
+	};
+	static unsigned int loads;
 	int i, done = 0, tries;
 
 	for (i = 0; i < times; i++) {
@@ -312,8 +321,7 @@ static int reload_module(int times)
 			pause_ms(20);
 		if (read_module_value("isolated") != 0)
 			bad("tasks still isolated between epochs");
-		if (system("rmmod task_isolation") ||
-		    system("modprobe task_isolation")) {
+		if (system("rmmod task_isolation") || system(load[loads++ % 2])) {
 			bad("rmmod/modprobe failed between epochs");
 			break;
 		}

@@ -10,9 +10,9 @@ command -v series_isolation >/dev/null ||
 # expects isolation on by then. With the hooks removed as each test's task
 # dies (hooks_linger_ms=0), the next enable waits for that removal (RCU
 # tasks grace periods): 0.65 s seen under emulation, so that test failed
-# now and then. Lingering hooks, as a user running such a sequence would
-# set, keep each enable at a fraction of a millisecond.
-modprobe task_isolation hooks_linger_ms=2000 || fail "modprobe failed"
+# now and then. The default keeps them, and each enable takes a fraction
+# of a millisecond.
+modprobe task_isolation || fail "modprobe failed"
 # One gigacycle of its rdtsc jitter loop: its figures are printed, not
 # judged (emulation stretches loop iterations far past its 600 cycles).
 LD_PRELOAD=/usr/lib/libisol-prctl.so timeout 120 series_isolation 1 >/tmp/series.out 2>&1

@@ -1519,7 +1519,7 @@ static void t_threads(int unused)
 	_exit(0);
 }
 
-/* Hooks are armed only while someone is isolated, then linger a while. */
+/* Hooks are registered by the first arm and stay as hooks_linger_ms says. */
 static int count_hooks(const char *state)
 {
 	char line[256];
@@ -1554,22 +1554,45 @@ static int isolate_and_leave(void)
 	return armed;
 }
 
+/* A value the module must refuse with EINVAL, keeping the old one. */
+static void linger_refused(const char *val)
+{
+	int fd = open(LINGER_PARAM, O_WRONLY), err;
+	ssize_t n;
+
+	CHECK(fd >= 0, "open " LINGER_PARAM);
+	n = write(fd, val, strlen(val));
+	err = errno;
+	close(fd);
+	CHECK(n < 0 && err == EINVAL, "hooks_linger_ms=%s: %zd, %s", val, n, strerror(err));
+	CHECK(read_value(LINGER_PARAM) == -1, "hooks_linger_ms changed by %s", val);
+}
+
 static void t_hooks(int unused)
 {
 	long linger = read_value(LINGER_PARAM);
 	int armed, i;
 
 	(void)unused;
-	CHECK(linger >= 0, "read " LINGER_PARAM);
-	CHECK(linger == 0, "hooks_linger_ms defaults to %ld", linger);
+	CHECK(linger == -1, "hooks_linger_ms defaults to %ld", linger);
 	CHECK(count_hooks("armed") == 0, "hooks armed with nobody isolated");
 	armed = isolate_and_leave();
 	CHECK(armed > 0 && count_hooks("missing ") + armed + count_hooks("ready") > 0,
 	      "%d hooks armed while isolated", armed);
+	/* By default they stay once registered, until the module goes. */
+	CHECK(count_hooks("armed") == 0 && count_hooks("lingering") == armed,
+	      "after the task left: %d armed, %d kept", count_hooks("armed"),
+	      count_hooks("lingering"));
+	linger_refused("-2");
+	linger_refused("1.5");
+
+	/* 0: the next last task to leave takes them with it. */
+	CHECK(write_file(LINGER_PARAM, "0") == 0, "set hooks_linger_ms 0");
+	CHECK(isolate_and_leave() == armed, "re-armed from the kept hooks");
 	i = count_hooks("lingering") + count_hooks("armed");
 	CHECK(i == 0, "linger 0: %d hooks left registered", i);
 
-	CHECK(write_file(LINGER_PARAM, "2000") == 0, "set hooks_linger_ms");
+	CHECK(write_file(LINGER_PARAM, "2000") == 0, "set hooks_linger_ms 2000");
 	CHECK(isolate_and_leave() == armed, "armed again");
 	CHECK(count_hooks("armed") == 0 && count_hooks("lingering") == armed,
 	      "after the task left: %d armed, %d lingering", count_hooks("armed"),
@@ -1578,7 +1601,7 @@ static void t_hooks(int unused)
 	CHECK(isolate_and_leave() == armed, "re-armed from lingering");
 	for (i = 0; i < 50 && count_hooks("lingering"); i++)
 		usleep(100000);
-	CHECK(write_file(LINGER_PARAM, "0") == 0, "restore hooks_linger_ms");
+	CHECK(write_file(LINGER_PARAM, "-1") == 0, "restore hooks_linger_ms");
 	CHECK(count_hooks("lingering") == 0, "hooks still registered after %d ms", i * 100);
 	CHECK(i >= 10, "hooks removed after %d ms, linger is 2000", i * 100);
 	_exit(0);
@@ -1938,7 +1961,7 @@ static const struct test tests[] = {
 	  t_not_quiet, 0, 0, 10 },
 	{ "threads", "threads of one process isolate one by one, each on its own CPU",
 	  t_threads, 0, 0, 20 },
-	{ "hooks", "hooks are armed while a task is isolated and go with it; with hooks_linger_ms=2000 they linger, then go",
+	{ "hooks", "hooks are armed while a task is isolated and then kept; with hooks_linger_ms=0 they go with it, with 2000 they linger, then go",
 	  t_hooks, 0, 0, 20 },
 	{ "cpu-offline", "the isolated CPU going offline ends isolation with its cause",
 	  t_cpu_offline, 0, 0, 30 },
