@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -68,7 +69,8 @@ static int enable(unsigned long flags)
 
 /*
  * Run @body in a child pinned to the isolated CPU after @setup and
- * prctl(@flags); returns its wait status (exit 99: enabling failed).
+ * prctl(@flags); returns its wait status (exit 99: enabling failed, 96-98:
+ * the setup failed).
  */
 static int run_child(unsigned long flags, void (*setup)(void), void (*body)(void))
 {
@@ -84,8 +86,17 @@ static int run_child(unsigned long flags, void (*setup)(void), void (*body)(void
 		pin(ISOL_CPU);
 		if (setup)
 			setup();
-		if (enable(flags))
+		if (enable(flags)) {
+			cpu_set_t set;
+			int err = errno;
+
+			CPU_ZERO(&set);
+			sched_getaffinity(0, sizeof(set), &set);
+			printf("# enabling failed: %s; on CPU %d, allowed %d CPUs, CPU %d %s\n",
+			       strerror(err), sched_getcpu(), CPU_COUNT(&set), ISOL_CPU,
+			       CPU_ISSET(ISOL_CPU, &set) ? "among them" : "not among them");
 			_exit(99);
+		}
 		body();
 		_exit(0);
 	}
@@ -187,9 +198,13 @@ static void setup_schedule(void)
 		_exit(98);
 	/* Mapped in now: the go signal must not be a page fault break. */
 	*intruder_go = 0;
-	pin(0);
+	if (pin(0))
+		_exit(97);
 	if (!fork()) {
 		time_t give_up = time(NULL) + 10;
+
+		/* Gone with the child if it fails before the go signal. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 
 		while (!*intruder_go)
 			if (time(NULL) > give_up)
@@ -197,7 +212,8 @@ static void setup_schedule(void)
 		pin(ISOL_CPU);
 		_exit(0);
 	}
-	pin(ISOL_CPU);
+	if (pin(ISOL_CPU))
+		_exit(96);
 }
 
 static void spin_5s(void)
