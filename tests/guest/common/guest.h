@@ -63,8 +63,8 @@ long read_value(const char *path);
 /* A number the module shows in SYSFS_DIR (isolated, records); -1 if none. */
 long read_module_value(const char *name);
 /*
- * Wait up to @ms for @pid, a child that has not blocked before, to be
- * asleep: off the runqueue, not only in state S.
+ * Wait up to @ms for @pid (a thread ID will do) to be asleep: in state S
+ * and, for a task that has not blocked before, off the runqueue too.
  */
 bool wait_asleep(pid_t pid, unsigned int ms);
 struct shared *shared_new(void);

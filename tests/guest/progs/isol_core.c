@@ -1079,6 +1079,8 @@ static void t_enable_thread(int unused)
 	CHECK(pipe(w2.wake) == 0, "pipe");
 	CHECK(pthread_create(&th2, NULL, plain_worker_main, &w2) == 0, "thread 2");
 	CHECK(spin_until(&w2.pinned, 20000), "worker 2 never pinned itself");
+	/* Still on its way to read(), it would be armed at once. */
+	CHECK(wait_asleep(w2.tid, 5000), "worker 2 never slept");
 	ret = enable_thread(fd, w2.tid, &res);
 	CHECK(ret == -EINPROGRESS && res.reason == ISOL_REASON_PENDING,
 	      "arming a sleeping thread: %s (%s), not EINPROGRESS",
