@@ -410,7 +410,20 @@ static void *tlb_isolated_thread(void *arg)
 	c->s->ready = 1;
 	spin_until(&got_usr1, 5000);
 	if (c->sig == SIGUSR1) {
-		struct isol_state st = expect_broken(c->fd, ISOL_CAUSE_IPI_CALL);
+		struct isol_state st = state_of(c->fd);
+
+		/*
+		 * RCU forcing a quiescent state on a vCPU the host starved
+		 * (doc/kernels.md) came before the munmap: the caller tries
+		 * once more.
+		 */
+		if (st.last_break.cause == ISOL_CAUSE_IPI_RESCHED &&
+		    !strncmp(st.last_break.sender_comm, "rcu_", 4)) {
+			diag("first came: %s", st.last_break.desc);
+			c->s->result = 2;
+			return NULL;
+		}
+		st = expect_broken(c->fd, ISOL_CAUSE_IPI_CALL);
 
 		/* The main thread, on CPU 0, sent it. */
 		CHECK(st.last_break.sender_cpu == 0 &&
@@ -426,19 +439,29 @@ static void t_tlb_shootdown(int sig)
 {
 	struct tlb_ctx c = { .s = shared_new(), .sig = sig };
 	pthread_t th;
+	int attempt;
 
 	catch_usr1();
-	c.region = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	CHECK(c.region != MAP_FAILED, "mmap");
 	CHECK(isol_pin(0) == 0, "pin main thread");
-	CHECK(pthread_create(&th, NULL, tlb_isolated_thread, &c) == 0, "thread");
-	while (!c.s->ready)
-		usleep(1000);
-	usleep(20000);
-	munmap(c.region, 4096);
-	pthread_join(th, NULL);
-	CHECK(c.s->result == 1, "isolated thread saw no TLB shootdown break");
+	for (attempt = 0; attempt < 2; attempt++) {
+		got_usr1 = 0;
+		c.s->ready = 0;
+		c.s->result = 0;
+		c.region = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		CHECK(c.region != MAP_FAILED, "mmap");
+		CHECK(pthread_create(&th, NULL, tlb_isolated_thread, &c) == 0, "thread");
+		while (!c.s->ready)
+			usleep(1000);
+		usleep(20000);
+		munmap(c.region, 4096);
+		pthread_join(th, NULL);
+		if (c.s->result != 2)
+			break;
+	}
+	CHECK(c.s->result == 1, "%s", c.s->result == 2 ?
+	      "RCU's reschedule IPI came first twice" :
+	      "isolated thread saw no TLB shootdown break");
 	_exit(0);
 }
 
