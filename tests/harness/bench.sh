@@ -46,6 +46,17 @@ trap 'kill $sampler 2>/dev/null || true' EXIT
 # shellcheck disable=SC2086
 "$HARNESS_DIR/kernels.sh" $kernels
 
+# Stop the bench unless guest TAG (its logs' name) wrote its last result;
+# RC is vm.sh's exit status.
+bench_finished() {
+	local tag=$1 rc=$2
+	grep -q '^result end-of-bench' "$LOGS/$tag.results" 2>/dev/null && return 0
+	[ "$rc" -eq 124 ] && note "guest timed out"
+	note "bench guest $tag did not finish; last console lines ($LOGS/$tag.console.log):"
+	tail -n 25 "$LOGS/$tag.console.log" | sed 's/^/#   /'
+	exit 1
+}
+
 results=()
 for s in $kernels; do
 	"$HARNESS_DIR/build-module.sh" "$s" >/dev/null
@@ -64,12 +75,7 @@ for s in $kernels; do
 	res=$LOGS/$release.bench.results
 	console=$LOGS/$release.bench.console.log
 	note "$release: guest ran $(($(date +%s) - t0))s"
-	if ! grep -q '^result end-of-bench' "$res" 2>/dev/null; then
-		[ $rc -eq 124 ] && note "guest timed out"
-		note "bench did not finish on $release; last console lines ($console):"
-		tail -n 25 "$console" | sed 's/^/#   /'
-		exit 1
-	fi
+	bench_finished "$release.bench" $rc
 	# The cost loops once more, in a boot of their own under the plugin
 	# that counts instructions (bench/icount/): the counting slows every
 	# vCPU, which the other parts must not see.
@@ -81,12 +87,7 @@ for s in $kernels; do
 			VM_APPEND="isolbench.rounds=$rounds isolbench.only=micro" \
 			"$HARNESS_DIR/vm.sh" "$s" bench nohz || rc=$?
 		note "$release: instruction-counting guest ran, $(grep -c '^icount ' "$counts" 2>/dev/null || echo 0) counts"
-		if ! grep -q '^result end-of-bench' "$LOGS/$release.bench-icount.results" 2>/dev/null; then
-			[ $rc -eq 124 ] && note "guest timed out"
-			note "the instruction-counting bench did not finish on $release; last console lines:"
-			tail -n 25 "$LOGS/$release.bench-icount.console.log" | sed 's/^/#   /'
-			exit 1
-		fi
+		bench_finished "$release.bench-icount" $rc
 	fi
 	# Reported with the figures, not fatal: the guest finished.
 	rm -f "$LOGS/$release.bench.trouble"
