@@ -40,8 +40,13 @@ struct vm_area_struct;
 
 struct isol_status;
 
-/* One open of /dev/task_isolation. */
+/*
+ * One open of /dev/task_isolation. Referenced by the file and by each of
+ * its records, which can outlive the file: a record's status page and its
+ * cleanup must not hold the file (and so the module) open after close().
+ */
 struct isol_file {
+	struct kref ref;
 	struct mutex lock;		/* protects tasks */
 	struct list_head tasks;		/* struct isol_task, one per thread */
 	u64 mon_next;			/* monitor: next sequence to read */
@@ -79,8 +84,7 @@ struct isol_krec {
 struct isol_task {
 	struct kref ref;
 	struct list_head node;		/* in isol_file.tasks */
-	struct isol_file *ifile;
-	struct file *file;		/* held from publish to cleanup */
+	struct isol_file *ifile;	/* referenced */
 	struct pid *pid;		/* the thread, for lookups after it ends */
 	struct pid *tgid;		/* its process: ISOL_IOC_ENABLE_THREAD */
 	pid_t status_pid;		/* its id as it sees itself */
@@ -185,6 +189,8 @@ long isol_enable(struct file *file, struct isol_enable *req, bool on_behalf);
 long isol_disable(struct file *file);
 long isol_get_state(struct file *file, pid_t pid, struct isol_state *st);
 void isol_file_release(struct isol_file *ifile);
+void isol_file_get(struct isol_file *ifile);
+void isol_file_put(struct isol_file *ifile);
 struct isol_task *isol_current_owner(void);
 void isol_record_break(struct isol_task *t, u32 cause, u64 detail,
 		       const struct isol_remote *remote, const char *fmt, ...)

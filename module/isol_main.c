@@ -161,6 +161,7 @@ static int isol_open(struct inode *inode, struct file *file)
 		kfree(ifile);
 		return -ENOMEM;
 	}
+	kref_init(&ifile->ref);
 	mutex_init(&ifile->lock);
 	INIT_LIST_HEAD(&ifile->tasks);
 	isol_monitor_open(ifile);
@@ -168,14 +169,31 @@ static int isol_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
+static void isol_file_free(struct kref *ref)
+{
+	struct isol_file *ifile = container_of(ref, struct isol_file, ref);
+
+	isol_status_free(ifile);
+	mutex_destroy(&ifile->lock);
+	kfree(ifile);
+}
+
+void isol_file_get(struct isol_file *ifile)
+{
+	kref_get(&ifile->ref);
+}
+
+void isol_file_put(struct isol_file *ifile)
+{
+	kref_put(&ifile->ref, isol_file_free);
+}
+
 static int isol_release(struct inode *inode, struct file *file)
 {
 	struct isol_file *ifile = file->private_data;
 
 	isol_file_release(ifile);
-	isol_status_free(ifile);
-	mutex_destroy(&ifile->lock);
-	kfree(ifile);
+	isol_file_put(ifile);
 	return 0;
 }
 

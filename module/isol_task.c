@@ -38,6 +38,7 @@ static void isol_free_work(struct work_struct *work)
 	irq_work_sync(&t->defer);
 	put_pid(t->pid);
 	put_pid(t->tgid);
+	isol_file_put(t->ifile);
 	kfree_rcu(t, rcu);
 	atomic_dec(&isol_nr_records);
 }
@@ -72,8 +73,10 @@ static void isol_unclaim(struct isol_task *t)
 }
 
 /*
- * Undo what entering took: the per-CPU claim, the hooks, the task and file
- * references. Process context; runs once per isolation, after it ended.
+ * Undo what entering took: the per-CPU claim, the hooks, the task, and the
+ * record and module references taken at publish. Process context, the
+ * caller holding a record reference; runs once per isolation, after it
+ * ended.
  */
 static void isol_cleanup(struct isol_task *t)
 {
@@ -89,7 +92,14 @@ static void isol_cleanup(struct isol_task *t)
 	/* ... and so is any deferral they queued, which uses t->task. */
 	irq_work_sync(&t->defer);
 	isol_unclaim(t);
-	fput(t->file);
+	isol_task_put(t);
+	/*
+	 * Last: from here rmmod may go ahead. Every caller returns through
+	 * text that stays until it is done: an ioctl of our file, a task work
+	 * holding its own module reference, or isol_wq, which isol_exit()
+	 * destroys (waiting for its work) before the text goes.
+	 */
+	module_put(THIS_MODULE);
 }
 
 static void isol_cleanup_work(struct work_struct *work)
@@ -487,6 +497,7 @@ static struct isol_task *isol_task_alloc(struct file *file,
 	INIT_WORK(&t->free_work, isol_free_work);
 	atomic_set(&t->state, ISOL_STATE_OFF);
 	t->ifile = file->private_data;
+	isol_file_get(t->ifile);
 	t->pid = get_task_pid(current, PIDTYPE_PID);
 	t->tgid = get_task_pid(current, PIDTYPE_TGID);
 	t->status_pid = task_pid_vnr(current);
@@ -558,8 +569,7 @@ static int isol_claim(struct isol_task *t, struct isol_enable *req,
  * Publish @t as the owner of its CPU if the task is still bound to that
  * one CPU and the CPU is still quiet. Returns a reason, or NONE.
  */
-static u32 isol_publish(struct isol_task *t, struct file *file,
-			struct isol_enable *req)
+static u32 isol_publish(struct isol_task *t, struct isol_enable *req)
 {
 	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
 	u32 reason = ISOL_REASON_NONE;
@@ -577,7 +587,13 @@ static u32 isol_publish(struct isol_task *t, struct file *file,
 	else if (req->busy)
 		reason = ISOL_REASON_NOT_QUIET;
 	if (reason == ISOL_REASON_NONE) {
-		t->file = get_file(file);
+		/*
+		 * Until isol_cleanup(): the record, which the file may drop
+		 * at close() while the task stays isolated, and the module,
+		 * which the file pins only while it is open.
+		 */
+		kref_get(&t->ref);
+		__module_get(THIS_MODULE);
 		t->enabled_ns = ktime_get_ns();
 		t->strict_ns = isol_strict_from(t->mode, t->enabled_ns,
 						t->strict_after_ns);
@@ -673,8 +689,8 @@ void isol_account_return(struct isol_task *t, struct isol_cpu *pc)
 
 /*
  * The calling task's record, referenced, if it is isolated. Safe: the
- * record's file reference is dropped only after a grace period that waits
- * for this preemption-disabled section.
+ * reference isolation holds is dropped only after a grace period that
+ * waits for this preemption-disabled section.
  */
 static struct isol_task *isol_get_current_owner(void)
 {
@@ -770,7 +786,7 @@ long isol_enable(struct file *file, struct isol_enable *req, bool on_behalf)
 	req->skipped = isol_quiesce_skipped();
 	err = isol_quiesce(t, req);
 	if (!err) {
-		req->reason = isol_publish(t, file, req);
+		req->reason = isol_publish(t, req);
 		if (req->reason == ISOL_REASON_AFFINITY)
 			err = -EINVAL;
 		else if (req->reason != ISOL_REASON_NONE)
@@ -803,7 +819,7 @@ long isol_disable(struct file *file)
  * The record of thread @nr (0: the caller) in @ifile, referenced. Matched
  * by number, as the caller's namespace sees it: the thread may be gone.
  */
-static struct isol_task *isol_file_get(struct isol_file *ifile, pid_t nr)
+static struct isol_task *isol_file_record(struct isol_file *ifile, pid_t nr)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
 	struct isol_task *t;
@@ -850,7 +866,7 @@ long isol_get_state(struct file *file, pid_t pid, struct isol_state *st)
 	if (!pid)
 		t = isol_get_current_owner();
 	if (!t)
-		t = isol_file_get(ifile, pid);
+		t = isol_file_record(ifile, pid);
 
 	memset(st, 0, sizeof(*st));
 	st->cpu = -1;
@@ -888,13 +904,19 @@ long isol_get_state(struct file *file, pid_t pid, struct isol_state *st)
 	return 0;
 }
 
+/*
+ * The last close of the file. An isolation still in progress goes on (its
+ * record holds its own references); a cleanup already queued is waited
+ * for, so that once the program has closed its file after a break, the
+ * module is free to unload.
+ */
 void isol_file_release(struct isol_file *ifile)
 {
 	struct isol_task *t, *tmp;
 
-	/* Isolated records hold the file, so every record here has ended. */
 	list_for_each_entry_safe(t, tmp, &ifile->tasks, node) {
 		list_del(&t->node);
+		flush_work(&t->cleanup);
 		isol_task_put(t);
 	}
 }

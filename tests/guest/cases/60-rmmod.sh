@@ -1,4 +1,4 @@
-# desc: rmmod while a task is isolated is refused, and works once it leaves
+# desc: rmmod while a task is isolated is refused, and works once it leaves, at once after a handled strict break
 # profiles: nohz
 . /tests/lib.sh
 modprobe task_isolation || fail "modprobe failed"
@@ -17,4 +17,8 @@ grep -q '^task_isolation ' /proc/modules || fail "module gone while isolated"
 printf 'x' | dd of=/tmp/hold conv=notrunc 2>/dev/null
 wait $pid || fail "isolated task exited with $?"
 rmmod task_isolation || fail "rmmod failed after the task left"
+modprobe task_isolation || fail "modprobe failed"
+isol_core unload-after-break 2 ||
+	fail "unload right after a handled strict break and close(): status $?"
+grep -q '^task_isolation ' /proc/modules && fail "module still loaded"
 exit 0

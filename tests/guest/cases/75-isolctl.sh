@@ -1,5 +1,6 @@
 # desc: isolctl run, status, monitor and check
 # profiles: nohz plain
+# timeout: 150
 . /tests/lib.sh
 
 skip_point() {

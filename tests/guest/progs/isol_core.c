@@ -8,6 +8,9 @@
  *   isol_core NAME...    run the named tests
  *   isol_core hold CPU FILE   isolate (log-only) on CPU until FILE's first
  *                        byte is non-zero; used by the rmmod case
+ *   isol_core unload-after-break CPU   strict on CPU, SIGUSR1 handled:
+ *                        break, close the file, unload the module at once;
+ *                        used by the rmmod case
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -1923,6 +1926,34 @@ static int hold(int cpu, const char *path)
 	return isol_disable(fd) ? 52 : 0;
 }
 
+/*
+ * A strict break whose signal the program handles leaves the cleanup to
+ * the workqueue, so that the handler runs at once; closing the file must
+ * still wait for that cleanup, so that the module is free the moment
+ * close() returns (it once held the file, and rmmod failed).
+ */
+static int unload_after_break(int cpu)
+{
+	int fd, ret;
+
+	catch_usr1();
+	fd = isolate(cpu, ISOL_MODE_STRICT, SIGUSR1, 0);
+	syscall(SYS_getppid);
+	if (!got_usr1) {
+		printf("# no SIGUSR1 after a strict break\n");
+		return 70;
+	}
+	close(fd);
+	ret = syscall(SYS_delete_module, "task_isolation", O_NONBLOCK);
+	if (ret) {
+		printf("# delete_module right after close(): %s (refcnt %ld)\n",
+		       strerror(errno),
+		       read_value("/sys/module/task_isolation/refcnt"));
+		return 71;
+	}
+	return 0;
+}
+
 static const struct test tests[] = {
 	{ "info", "GET_INFO reports version and features, rejects bad structs",
 	  t_info, 0, 0, 10 },
@@ -2033,6 +2064,8 @@ int main(int argc, char **argv)
 		return strace_target();
 	if (argc == 4 && !strcmp(argv[1], "hold"))
 		return hold(atoi(argv[2]), argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "unload-after-break"))
+		return unload_after_break(atoi(argv[2]));
 	/*
 	 * With the vmstat and LRU steps skipped (ibt_simulate on 6.1, which
 	 * has no ENDBR64 anywhere: an artefact of simulating CET-IBT on a
