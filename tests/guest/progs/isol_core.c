@@ -1388,17 +1388,21 @@ static int write_file(const char *path, const char *val)
  * every CPU that holds that group's charges; 6.1 queues that drain on an
  * isolated CPU too. The task charges on its CPU before isolating, so that
  * its stock holds the group's pages; quiescing empties the stock, and the
- * limit change must not reach the task.
+ * limit change must not reach the task. A drain would come as a kworker's
+ * wake-up; a window whose only breaks were timer interrupts (seen once on
+ * 7.2, an empty one; see empty_timer_interrupt()) is taken once more.
  */
+enum { MEMCG_BROKEN = 1, MEMCG_CLEAN, MEMCG_TIMER_ONLY };
+
 static void t_memcg_stock(int unused)
 {
 	struct shared *sh = shared_new();
 	char text[64], *mem;
 	struct isol_state st;
 	bool mounted = false;
+	int fd, attempt;
 	long cur;
 	pid_t c;
-	int fd;
 
 	(void)unused;
 	if (skipped_in_sysfs() & ISOL_SKIP_MEMCG_STOCK)
@@ -1424,27 +1428,46 @@ static void t_memcg_stock(int unused)
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		CHECK(mem != MAP_FAILED, "mmap: %s", strerror(errno));
 		memset(mem, 1, 1000 * 4096);
-		fd = isolate(2, ISOL_MODE_LOG_ONLY, 0, 0);
-		sh->ready = 1;
-		spin_until(&sh->release, 30000);
-		st = state_of(fd);
-		if (st.nr_breaks)
-			diag("%llu breaks, the last: %s", (unsigned long long)st.nr_breaks,
-			     st.last_break.desc);
-		sh->result = st.nr_breaks ? 1 : 2;
-		_exit(0);
+		for (attempt = 1;; attempt++) {
+			fd = isolate(2, ISOL_MODE_LOG_ONLY, 0, 0);
+			sh->ready = 1;
+			spin_until(&sh->release, 30000);
+			sh->release = 0;
+			st = state_of(fd);
+			CHECK(isol_disable(fd) == 0, "disable");
+			close(fd);
+			if (st.nr_breaks)
+				diag("window %d: %llu breaks (%llu timer interrupts), the last: %s",
+				     attempt, (unsigned long long)st.nr_breaks,
+				     (unsigned long long)st.nr_by_cause[ISOL_CAUSE_TIMER],
+				     st.last_break.desc);
+			if (attempt == 1 && st.nr_breaks &&
+			    st.nr_breaks == st.nr_by_cause[ISOL_CAUSE_TIMER]) {
+				sh->result = MEMCG_TIMER_ONLY;
+				continue;
+			}
+			sh->result = st.nr_breaks ? MEMCG_BROKEN : MEMCG_CLEAN;
+			_exit(0);
+		}
 	}
-	CHECK(spin_until(&sh->ready, 20000), "child never isolated");
-	cur = read_value(CGROUP_TEST "/memory.current");
-	CHECK(cur >= 0, "read memory.current: %s", strerror(errno));
-	/* Over the new limit: the kernel drains the stocks, then reclaims. */
-	snprintf(text, sizeof(text), "%ld", cur / 2 / 4096 * 4096);
-	CHECK(write_file(CGROUP_TEST "/memory.high", text) == 0,
-	      "lower memory.high: %s", strerror(errno));
-	usleep(300000);
-	CHECK(write_file(CGROUP_TEST "/memory.high", "max") == 0,
-	      "restore memory.high: %s", strerror(errno));
-	sh->release = 1;
+	for (attempt = 1; attempt <= 2; attempt++) {
+		CHECK(spin_until(&sh->ready, 20000), "child never isolated");
+		sh->ready = 0;
+		cur = read_value(CGROUP_TEST "/memory.current");
+		CHECK(cur >= 0, "read memory.current: %s", strerror(errno));
+		/* Over the new limit: the kernel drains the stocks, then reclaims. */
+		snprintf(text, sizeof(text), "%ld", cur / 2 / 4096 * 4096);
+		CHECK(write_file(CGROUP_TEST "/memory.high", text) == 0,
+		      "lower memory.high: %s", strerror(errno));
+		usleep(300000);
+		CHECK(write_file(CGROUP_TEST "/memory.high", "max") == 0,
+		      "restore memory.high: %s", strerror(errno));
+		sh->result = 0;
+		sh->release = 1;
+		CHECK(spin_until(&sh->result, 20000), "no result from the child");
+		if (sh->result != MEMCG_TIMER_ONLY)
+			break;
+	}
 	expect_exit_ok(c, "isolated child");
 	/*
 	 * The group stays for the guest's life: freeing a memory cgroup
@@ -1455,7 +1478,7 @@ static void t_memcg_stock(int unused)
 	 */
 	if (mounted)
 		umount(CGROUP_ROOT);
-	CHECK(sh->result == 2, "the limit change reached the isolated CPU");
+	CHECK(sh->result == MEMCG_CLEAN, "the limit change reached the isolated CPU");
 	_exit(0);
 }
 
