@@ -368,33 +368,53 @@ def print_micro(kern, out):
 
 
 def load_icount(results_path):
-    """The cost loops counted in instructions, from the plugin's boot.
+    """What the plugin's boot counted: (cost loops, break to handler).
 
-    bench.sh boots the guest a second time for them, under the QEMU plugin
+    bench.sh boots the guest a second time under the QEMU plugin
     bench/icount/isol_icount.c: RELEASE.bench-icount.results holds that
-    guest's micro run (with the order of its runs), .counts the plugin's
-    count for each run, in the same order. None when they are absent;
-    a reason string when they do not match.
+    guest's micro and notify_count runs (with the order of their runs),
+    .counts the plugin's count for each run, in the same order, per vCPU:
+    the loops run on the micro run's CPU, the handler on notify_count's.
+    Each is None when absent, a reason string when counts and runs do not
+    match.
     """
     base = results_path.replace(".bench.results", ".bench-icount")
+    base = base[:-len(".results")] if base.endswith(".results") else base
     try:
-        micro = load_results(base + ".results").get("micro")
+        res = load_results(base + ".results")
         with open(base + ".counts", encoding="utf-8") as f:
             counts = [line.split() for line in f if line.startswith("icount ")]
     except FileNotFoundError:
-        return None
-    if not micro or "run_order" not in micro:
-        return "the plugin's guest has no micro run"
-    order = micro["run_order"]
-    if len(counts) != len(order):
-        return "%d counts for %d runs" % (len(counts), len(order))
-    if any(c[1] != str(micro["cpu"]) for c in counts):
-        return "a count from a vCPU other than %d" % micro["cpu"]
+        return None, None
+    runs = {name: res[name] for name in ("micro", "notify_count")
+            if name in res and "run_order" in res[name]}
+    if not runs:
+        return "the plugin's guest has no counted run", None
+    by_cpu = {str(run["cpu"]): [] for run in runs.values()}
+    for c in counts:
+        if c[1] not in by_cpu:
+            return "a count from vCPU %s, which no run used" % c[1], None
+        by_cpu[c[1]].append(int(c[2]))
+    got = []
+    for name, load in (("micro", icount_micro), ("notify_count", icount_notify)):
+        run = runs.get(name)
+        if run is None:
+            got.append(None)
+            continue
+        mine = by_cpu[str(run["cpu"])]
+        if len(mine) != len(run["run_order"]):
+            got.append("%d counts for %d runs" % (len(mine), len(run["run_order"])))
+            continue
+        got.append(load(run, mine))
+    return tuple(got)
+
+
+def icount_micro(micro, counts):
     per_op = {}
-    for run, c in zip(order, counts):
+    for run, c in zip(micro["run_order"], counts):
         state, loop = run.split("/")
         per_op.setdefault(loop, {}).setdefault(state, []).append(
-            int(c[2]) / micro[loop]["ops_per_round"])
+            c / micro[loop]["ops_per_round"])
     res = {"rounds": micro["rounds"], "cpu": micro["cpu"], "loops": {}}
     for loop, states in per_op.items():
         base_rounds = states["not_loaded"]
@@ -415,17 +435,73 @@ def load_icount(results_path):
     return res
 
 
+def icount_notify(run, counts):
+    """Instructions CPU 2 ran from the IPI to the handler, per case: the
+    median of each round, and of all trials; ratios to the stock signal's
+    median, overall and round by round (the rounds interleave the cases)."""
+    rounds = run["rounds"]
+    per = (len(counts) - 1) // rounds
+    cases = {}
+    for i, (case, c) in enumerate(zip(run["run_order"], counts)):
+        if case == "first_arm":
+            continue
+        r = (i - 1) // per
+        cases.setdefault(case, [[] for _ in range(rounds)])[r].append(c)
+    plain = cases["plain"]
+    res = {"trials": run["trials"], "rounds": rounds, "cpu": run["cpu"],
+           "wrong_cause": run["wrong_cause"], "cases": {}}
+    for case, per_round in cases.items():
+        meds = [median(v) for v in per_round]
+        entry = {"median": median(sum(per_round, [])),
+                 "round_medians": meds, "spread": spread_pct(meds)}
+        if case != "plain":
+            ratios = [m / median(p) for m, p in zip(meds, plain)]
+            entry.update(ratio=entry["median"] / median(sum(plain, [])),
+                         round_ratio_min=min(ratios),
+                         round_ratio_max=max(ratios))
+        res["cases"][case] = entry
+    return res
+
+
 def spread_pct(values):
     """(highest - lowest) / median of repeated runs, in percent."""
     return 100.0 * (max(values) - min(values)) / median(values)
 
 
-def print_icount(kern, out):
-    ic = kern.get("micro_icount")
+def counted(kern, key, what, out):
+    """The counts under @key, or None, saying why when they did not match."""
+    ic = kern.get(key)
+    if isinstance(ic, str):
+        out.append("%s: not counted (%s)" % (what, ic))
+        return None
+    return ic
+
+
+def print_notify_icount(kern, out):
+    ic = counted(kern, "notify_icount", "Break to handler in instructions", out)
     if ic is None:
         return
-    if isinstance(ic, str):
-        out.append("Cost in instructions: not counted (%s)" % ic)
+    out.append("Break to handler in instructions, counted on CPU 2 from the "
+               "IPI to the handler's first instruction")
+    out.append("  (%d trials in %d interleaved rounds; ratio to the stock "
+               "signal [lowest-highest round]; spread of the round medians):"
+               % (ic["trials"], ic["rounds"]))
+    for case, label in (("plain", "stock signal, task not isolated"),
+                        ("lingering", "strict break, the task alone"),
+                        ("hooks_armed", "strict break, another task isolated")):
+        c = ic["cases"][case]
+        line = "  %-38s %8.0f insns" % (label, c["median"])
+        line += ("  %5.2f [%.2f-%.2f]" % (c["ratio"], c["round_ratio_min"],
+                                          c["round_ratio_max"])
+                 if "ratio" in c else "  %5s %11s" % ("1", ""))
+        out.append(line + "  spread %.2f%%" % c["spread"])
+    if ic["wrong_cause"]:
+        out.append("  %d breaks had another cause than the IPI" % ic["wrong_cause"])
+
+
+def print_icount(kern, out):
+    ic = counted(kern, "micro_icount", "Cost in instructions", out)
+    if ic is None:
         return
     states = [st for st in MICRO_STATES if st[0] in ic["loops"]["getppid"]]
     out.append("Cost to everyone else in instructions: the same loops on CPU 0 "
@@ -562,6 +638,11 @@ def main():
                             "the start to the end of each loop, kernel and "
                             "user, interrupts included; instructions, not "
                             "cycles: cache and TLB effects are not in it",
+            "notify_icount": "in the same boot, the IPI-to-handler trials "
+                             "of latency, strict break and stock signal "
+                             "interleaved: the instructions vCPU 2 executes "
+                             "from the last round of its spinning loop "
+                             "before the IPI to the handler's first",
         },
         "kernels": {},
     }
@@ -582,9 +663,16 @@ def main():
         if kern["kernel_trouble"]:
             trouble.append("%s: %s" % (info["kernel"],
                                        kern["kernel_trouble"][0]))
-        icount = load_icount(path)
-        if icount is not None:
-            kern["micro_icount"] = icount
+        micro_icount, notify_icount = load_icount(path)
+        if path.endswith(".bench-icount.results"):
+            # The counting boot alone (BENCH_TIMED=0): its own times,
+            # slowed by the counting, are no figures of their own.
+            kern.pop("micro", None)
+        kern.pop("notify_count", None)
+        if micro_icount is not None:
+            kern["micro_icount"] = micro_icount
+        if notify_icount is not None:
+            kern["notify_icount"] = notify_icount
         doc["kernels"][info["kernel"]] = kern
         lines.append("")
         lines.append("=== %s: %d vCPUs, nohz_full=%s, clocksource %s, "
@@ -598,6 +686,7 @@ def main():
         print_micro(kern, lines)
         print_icount(kern, lines)
         print_latency(kern, lines)
+        print_notify_icount(kern, lines)
         print_load(kern, lines)
     host = doc["host"]
     for t in trouble:

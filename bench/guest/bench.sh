@@ -7,18 +7,21 @@
 #   isolbench.scale_seconds=30  the same for the three-task scale run
 #   isolbench.threshold_us=10 shortest gap the loop records
 #   isolbench.rounds=7        interleaved rounds of the microbenchmarks
+#   isolbench.loop_ms=300     length of each microbenchmark loop, not loaded
 #   isolbench.trials=200      trials of each latency measurement
 #   isolbench.reps=3          repetitions of the busy kernel-entry pair
-#   isolbench.only=LIST       only these parts (quiet,scale,micro,latency)
+#   isolbench.only=LIST       only these parts (quiet,scale,micro,latency;
+#                             notify_count, for the counting boot only)
 . /tests/lib.sh
 
-seconds=60 scale_seconds=30 threshold=10 rounds=7 trials=200 reps=3 only=quiet,scale,micro,latency
+seconds=60 scale_seconds=30 threshold=10 rounds=7 loop_ms=300 trials=200 reps=3 only=quiet,scale,micro,latency
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	isolbench.seconds=*) seconds=${arg#*=} ;;
 	isolbench.scale_seconds=*) scale_seconds=${arg#*=} ;;
 	isolbench.threshold_us=*) threshold=${arg#*=} ;;
 	isolbench.rounds=*) rounds=${arg#*=} ;;
+	isolbench.loop_ms=*) loop_ms=${arg#*=} ;;
 	isolbench.trials=*) trials=${arg#*=} ;;
 	isolbench.reps=*) reps=${arg#*=} ;;
 	isolbench.only=*) only=${arg#*=} ;;
@@ -310,10 +313,11 @@ fi
 policy_off
 
 # 2. Cost to everyone else.
-want micro && run micro isol_bench micro --rounds "$rounds"
+want micro && run micro isol_bench micro --rounds "$rounds" --loop-ms "$loop_ms"
 
 # 3. Latency of our own operations.
 want latency && run latency isol_bench latency --trials "$trials"
+want notify_count && run notify_count isol_bench notify-count --trials "$trials"
 
 module_off
 emit end-of-bench '{}'

@@ -62,6 +62,8 @@ qemu=(qemu-system-x86_64 -M q35 -accel "${VM_ACCEL:-tcg,thread=single}"
 	-append "$cmdline" "${monitor[@]}")
 # VM_PLUGIN=SO,ARGS: a TCG plugin (make bench's instruction counter).
 [ -n "${VM_PLUGIN:-}" ] && qemu+=(-plugin "$VM_PLUGIN")
+# VM_ICOUNT=OPTS: guest time counts instructions (-icount), not host time.
+[ -n "${VM_ICOUNT:-}" ] && qemu+=(-icount "$VM_ICOUNT")
 
 case "$mode" in
 shell | demo)
