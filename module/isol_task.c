@@ -162,21 +162,25 @@ static enum isol_coming isol_signal_coming(void)
 		(struct sighand_struct __force *)current->sighand;
 	enum isol_coming ret = ISOL_COMING_NOTHING;
 	__sighandler_t handler;
+	unsigned long bits;
 	sigset_t pending;
-	int sig;
+	int i, sig;
 
 	spin_lock_irq(&sighand->siglock);
 	sigorsets(&pending, &current->pending.signal,
 		  &current->signal->shared_pending.signal);
 	sigandnsets(&pending, &pending, &current->blocked);
-	for (sig = 1; sig < _NSIG; sig++) {
-		if (!sigismember(&pending, sig))
-			continue;
-		handler = sighand->action[sig - 1].sa.sa_handler;
-		if (handler != SIG_DFL && handler != SIG_IGN)
-			ret = ISOL_COMING_HANDLER;
-		else if (!sig_kernel_stop(sig) && ret == ISOL_COMING_NOTHING)
-			ret = ISOL_COMING_DEFAULT;
+	/* Only the pending ones: this runs between a break and its handler. */
+	for (i = 0; i < _NSIG_WORDS; i++) {
+		for (bits = pending.sig[i]; bits; bits &= bits - 1) {
+			sig = i * _NSIG_BPW + __ffs(bits) + 1;
+			handler = sighand->action[sig - 1].sa.sa_handler;
+			if (handler != SIG_DFL && handler != SIG_IGN)
+				ret = ISOL_COMING_HANDLER;
+			else if (!sig_kernel_stop(sig) &&
+				 ret == ISOL_COMING_NOTHING)
+				ret = ISOL_COMING_DEFAULT;
+		}
 	}
 	spin_unlock_irq(&sighand->siglock);
 	return ret;
