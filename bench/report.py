@@ -406,6 +406,12 @@ def load_icount(results_path):
             got.append("%d counts for %d runs" % (len(mine), len(run["run_order"])))
             continue
         got.append(load(run, mine))
+    # bench.sh names the counting boot's time base on its command line.
+    clock = "instructions (-icount)" if "isolbench.clock=icount" in \
+        res.get("info", {}).get("cmdline", "") else "host"
+    for counted in got:
+        if isinstance(counted, dict):
+            counted["clock"] = clock
     return tuple(got)
 
 
@@ -505,7 +511,8 @@ def print_icount(kern, out):
         return
     states = [st for st in MICRO_STATES if st[0] in ic["loops"]["getppid"]]
     out.append("Cost to everyone else in instructions: the same loops on CPU 0 "
-               "in a second boot under the counting plugin,")
+               "in a second boot under the counting plugin (guest time: %s),"
+               % ic.get("clock", "host"))
     out.append("  instructions per operation, median of %d interleaved rounds, "
                "ratio to module not loaded" % ic["rounds"])
     out.append("  [lowest-highest of the same ratio taken round by round]; "

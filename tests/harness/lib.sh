@@ -36,6 +36,11 @@ stress_seconds() {
 	echo "${STRESS_SECONDS:-${SERIES_STRESS[$1]:-300}}"
 }
 
+# Series whose kernel does not boot under QEMU 7.2's -icount (4 vCPUs: the
+# first secondary CPU never comes up): make bench counts their loops in
+# host time (bench.sh).
+declare -A SERIES_NO_ICOUNT=([6.1]=1 [6.1-rt]=1)
+
 # The flavour of a series: rt for the PREEMPT_RT builds, amd64 otherwise.
 series_flavour() {
 	case "$1" in
