@@ -199,7 +199,11 @@ isolctl run -c 1 --no-threads --json /tmp/workers2.json -- isol_workers 2 2 300 
 check "run --no-threads: the workers are left alone, and the report says why" \
 	test "$(jq -c '[(.threads | length), .threads_not_armed_why]' /tmp/workers2.json)" = '[0,"--no-threads"]'
 # Two processes' workers pinned to one CPU: neither can be alone there.
-isolctl run -c 1 --json /tmp/workers3.json -- sh -c 'isol_workers 1 2 300 3000 & isol_workers 1 2 300 3000; wait' 2>/tmp/workers3.err
+# They pin at one moment (CLOCK_MONOTONIC, which /proc/uptime follows in
+# a guest that never suspends): with a relative delay, a second process
+# started late on a loaded host left the first alone, and isolctl armed it.
+pin_at=$(awk '{ printf "%d", $1 * 1000 + 2000 }' /proc/uptime)
+isolctl run -c 1 --json /tmp/workers3.json -- sh -c "isol_workers 1 2 @$pin_at 3000 & isol_workers 1 2 @$pin_at 3000; wait" 2>/tmp/workers3.err
 cat /tmp/workers3.err
 check "run: two descendants' threads pinned to one CPU: neither isolated, both reported with the reason" \
 	test "$(jq -c '[(.threads | length), ([.not_isolated[] | select(.cpu == 2 and (.reason | length) > 0)] | length)]' /tmp/workers3.json)" = '[0,2]'
@@ -231,8 +235,13 @@ check "status --json parses, module loaded, cpus 1-3 nohz_full" \
 
 # status while a task is isolated, against the module's own sysfs record.
 if [ -d /sys/class/misc/task_isolation/cpu2 ]; then
-	isolctl run -c 2 -q -- isol_spin spin 3000 &
-	sleep 2
+	isolctl run -c 2 -q -- isol_spin spin 5000 &
+	# Until isolctl has armed it (a fixed 2 s was too short once, with
+	# the host loaded by other guests).
+	for i in $(seq 80); do
+		[ "$(cat /sys/class/misc/task_isolation/cpu2/state)" = isolated ] && break
+		sleep 0.05
+	done
 	isolctl status --json >/tmp/status1.json
 	pid=$(cut -d' ' -f1 /sys/class/misc/task_isolation/cpu2/task)
 	wait

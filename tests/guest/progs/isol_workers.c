@@ -9,7 +9,8 @@
  * affinity); after DELAY_MS ms each pins itself to CPU + i with
  * pthread_setaffinity_np(), as a DPDK EAL pins its lcores, and busy-polls
  * for SPIN_MS ms on the vDSO clock, making no system call. Exits 0 when
- * every pin worked.
+ * every pin worked. DELAY_MS written @MS is a CLOCK_MONOTONIC time
+ * instead, so that two processes started apart pin at the same moment.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -19,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-static unsigned long long delay_ms, spin_ms;
+static unsigned long long pin_at_ms, spin_ms;
 static long first_cpu;
 
 static unsigned long long now_ms(void)
@@ -39,8 +40,7 @@ static void *worker(void *arg)
 
 	snprintf(name, sizeof(name), "worker%ld", i);
 	pthread_setname_np(pthread_self(), name);
-	end = now_ms() + delay_ms;
-	while (now_ms() < end)
+	while (now_ms() < pin_at_ms)
 		__builtin_ia32_pause();
 	CPU_ZERO(&set);
 	CPU_SET(first_cpu + i, &set);
@@ -60,12 +60,15 @@ int main(int argc, char **argv)
 	int bad = 0;
 
 	if (argc != 5) {
-		fprintf(stderr, "usage: isol_workers N CPU DELAY_MS SPIN_MS\n");
+		fprintf(stderr, "usage: isol_workers N CPU [@]DELAY_MS SPIN_MS\n");
 		return 2;
 	}
 	n = strtol(argv[1], NULL, 0);
 	first_cpu = strtol(argv[2], NULL, 0);
-	delay_ms = strtoull(argv[3], NULL, 0);
+	if (argv[3][0] == '@')
+		pin_at_ms = strtoull(argv[3] + 1, NULL, 0);
+	else
+		pin_at_ms = now_ms() + strtoull(argv[3], NULL, 0);
 	spin_ms = strtoull(argv[4], NULL, 0);
 	if (n < 1 || n > 8 || first_cpu < 0)
 		return 2;
