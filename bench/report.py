@@ -9,6 +9,7 @@ import argparse
 import datetime
 import json
 import platform
+import re
 import subprocess
 import sys
 
@@ -367,52 +368,35 @@ def print_micro(kern, out):
         out.append(line)
 
 
-def load_icount(results_path):
-    """What the plugin's boot counted: (cost loops, break to handler).
+def load_counted(results_path, tag, name, load):
+    """What a counting boot counted, or None when it did not run, or a
+    reason string when its counts and runs do not match.
 
-    bench.sh boots the guest a second time under the QEMU plugin
-    bench/icount/isol_icount.c: RELEASE.bench-icount.results holds that
-    guest's micro and notify_count runs (with the order of their runs),
-    .counts the plugin's count for each run, in the same order, per vCPU:
-    the loops run on the micro run's CPU, the handler on notify_count's.
-    Each is None when absent, a reason string when counts and runs do not
-    match.
+    bench.sh boots the guest again under the QEMU plugin
+    bench/icount/isol_icount.c: RELEASE.TAG.results holds that guest's
+    run NAME (with the order of its runs), .counts the plugin's count for
+    each run, in the same order, on the vCPU the run names.
     """
-    base = results_path.replace(".bench.results", ".bench-icount")
-    base = base[:-len(".results")] if base.endswith(".results") else base
+    base = re.sub(r"\.bench(-[a-z]+)?\.results$", "", results_path) + "." + tag
     try:
         res = load_results(base + ".results")
         with open(base + ".counts", encoding="utf-8") as f:
             counts = [line.split() for line in f if line.startswith("icount ")]
     except FileNotFoundError:
-        return None, None
-    runs = {name: res[name] for name in ("micro", "notify_count")
-            if name in res and "run_order" in res[name]}
-    if not runs:
-        return "the plugin's guest has no counted run", None
-    by_cpu = {str(run["cpu"]): [] for run in runs.values()}
-    for c in counts:
-        if c[1] not in by_cpu:
-            return "a count from vCPU %s, which no run used" % c[1], None
-        by_cpu[c[1]].append(int(c[2]))
-    got = []
-    for name, load in (("micro", icount_micro), ("notify_count", icount_notify)):
-        run = runs.get(name)
-        if run is None:
-            got.append(None)
-            continue
-        mine = by_cpu[str(run["cpu"])]
-        if len(mine) != len(run["run_order"]):
-            got.append("%d counts for %d runs" % (len(mine), len(run["run_order"])))
-            continue
-        got.append(load(run, mine))
-    # bench.sh names the counting boot's time base on its command line.
-    clock = "instructions (-icount)" if "isolbench.clock=icount" in \
+        return None
+    run = res.get(name)
+    if not run or "run_order" not in run:
+        return "the plugin's guest has no %s run" % name
+    mine = [int(c[2]) for c in counts if c[1] == str(run["cpu"])]
+    if len(mine) != len(counts):
+        return "a count from a vCPU other than %d" % run["cpu"]
+    if len(mine) != len(run["run_order"]):
+        return "%d counts for %d runs" % (len(mine), len(run["run_order"]))
+    counted = load(run, mine)
+    # bench.sh names the boot's time base on its command line.
+    counted["clock"] = "instructions (-icount)" if "isolbench.clock=icount" in \
         res.get("info", {}).get("cmdline", "") else "host"
-    for counted in got:
-        if isinstance(counted, dict):
-            counted["clock"] = clock
-    return tuple(got)
+    return counted
 
 
 def icount_micro(micro, counts):
@@ -670,9 +654,11 @@ def main():
         if kern["kernel_trouble"]:
             trouble.append("%s: %s" % (info["kernel"],
                                        kern["kernel_trouble"][0]))
-        micro_icount, notify_icount = load_icount(path)
-        if path.endswith(".bench-icount.results"):
-            # The counting boot alone (BENCH_TIMED=0): its own times,
+        micro_icount = load_counted(path, "bench-icount", "micro", icount_micro)
+        notify_icount = load_counted(path, "bench-notify", "notify_count",
+                                     icount_notify)
+        if re.search(r"\.bench-[a-z]+\.results$", path):
+            # A counting boot alone (BENCH_TIMED=0): its own times,
             # slowed by the counting, are no figures of their own.
             kern.pop("micro", None)
         kern.pop("notify_count", None)
