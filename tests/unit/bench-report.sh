@@ -3,14 +3,20 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# table_has FILE LINE...: every LINE is in FILE, else show FILE and fail.
+table_has() {
+	local file=$1 want
+	shift
+	for want in "$@"; do
+		grep -qF "$want" "$file" || { echo "table lacks: $want"; cat "$file"; exit 1; }
+	done
+}
 # A real guest's results (6.1, make bench, before the busy runs were
 # repeated and traced), kept as the fixture.
 cp "$top/tests/unit/fixtures/bench.results" "$tmp/k.results"
 python3 "$top/bench/report.py" --out "$tmp/r.json" --wall 1 "$tmp/k.results" >"$tmp/table"
-for want in "Kernel entries on isolated CPU 2" "ratio (b)/(a)" "Scale:" \
-	"Cost to everyone else" "enter isolation" "Load generator"; do
-	grep -qF "$want" "$tmp/table" || { echo "table lacks: $want"; exit 1; }
-done
+table_has "$tmp/table" "Kernel entries on isolated CPU 2" "ratio (b)/(a)" "Scale:" \
+	"Cost to everyone else" "enter isolation" "Load generator"
 python3 - "$tmp/r.json" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
@@ -31,13 +37,11 @@ fi
 # repeated three times, each run's entries traced by IPI function.
 python3 "$top/bench/report.py" --out "$tmp/r3.json" \
 	"$top/tests/unit/fixtures/bench-reps.results" >"$tmp/table3"
-for want in "busy 3  (b) module, log-only" "by IPI function, busy load, 3 interleaved" \
+table_has "$tmp/table3" "busy 3  (b) module, log-only" "by IPI function, busy load, 3 interleaved" \
 	"user TLB flush (flush_tlb_func)           279 [260-352]            0 [0-0]" \
 	"local timer, no hrtimer ran                     1 [1-1]            0 [0-0]  machine-check polling off" \
 	"(b) fewer entries than (a): 3 of 3 repetitions; (b) entries per minute, median 1.0" \
-	"whole-TLB flush (flush_tlb_all)): (b) fewer than (a): 3 of 3 repetitions; (b) per minute, median 0.0"; do
-	grep -qF "$want" "$tmp/table3" || { echo "table lacks: $want"; cat "$tmp/table3"; exit 1; }
-done
+	"whole-TLB flush (flush_tlb_all)): (b) fewer than (a): 3 of 3 repetitions; (b) per minute, median 0.0"
 # A pair with no entry in either run is counted apart, never as (b) fewer.
 python3 - "$top/bench/report.py" <<'PY'
 import importlib.util, sys
@@ -54,11 +58,9 @@ PY
 # first boot's results, and the report pairs each count with its run.
 cp "$top"/tests/unit/fixtures/icount/* "$tmp/"
 python3 "$top/bench/report.py" --out "$tmp/r4.json" "$tmp/k.bench.results" >"$tmp/table4"
-for want in "Cost to everyone else in instructions" \
+table_has "$tmp/table4" "Cost to everyone else in instructions" \
 	"getppid             430 insns   0.03% 1.0004 [0.9999-1.0004]   0.07%" \
-	"fork_exit        432215 insns   0.21%"; do
-	grep -qF "$want" "$tmp/table4" || { echo "table lacks: $want"; cat "$tmp/table4"; exit 1; }
-done
+	"fork_exit        432215 insns   0.21%"
 python3 - "$tmp/r4.json" <<'PY'
 import json, sys
 (k,) = json.load(open(sys.argv[1]))["kernels"].values()
@@ -95,13 +97,11 @@ with open(base + ".counts", "w") as f:
         f.write("icount 2 %d\n" % (value[case] + extra + i % 2))
 PY
 python3 "$top/bench/report.py" --out "$tmp/r6.json" "$tmp/k.bench.results" >"$tmp/table6"
-for want in "fork_exit        432215 insns   0.21%" \
+table_has "$tmp/table6" "fork_exit        432215 insns   0.21%" \
 	"Break to handler in instructions, counted on CPU 2" \
 	"stock signal, task not isolated            1001 insns      1              spread 10.00%" \
 	"strict break, the task alone               3000 insns   3.00 [2.73-3.00]  spread 0.00%" \
-	"strict break, another task isolated        2500 insns   2.50 [2.27-2.50]  spread 0.00%"; do
-	grep -qF "$want" "$tmp/table6" || { echo "table lacks: $want"; cat "$tmp/table6"; exit 1; }
-done
+	"strict break, another task isolated        2500 insns   2.50 [2.27-2.50]  spread 0.00%"
 # The counting boots alone (BENCH_TIMED=0): the report reads their results.
 python3 "$top/bench/report.py" --out "$tmp/r7.json" "$tmp/k.bench-icount.results" >"$tmp/table7"
 grep -qF "strict break, the task alone               3000 insns" "$tmp/table7" ||
