@@ -339,41 +339,43 @@ static void isol_note_intruder(int cpu, struct task_struct *p, bool moved)
 		return;
 	raw_spin_lock_irqsave(&pc->sender_lock, flags);
 	pc->intruder_set = true;
-	pc->intruder_moved = moved;
-	pc->intruder_sibling = same_thread_group(p, t->task);
-	pc->intruder_pid = task_pid_nr(p);
-	strscpy(pc->intruder_comm, p->comm, sizeof(pc->intruder_comm));
+	pc->intruder.moved = moved;
+	pc->intruder.sibling = same_thread_group(p, t->task);
+	pc->intruder.pid = task_pid_nr(p);
+	strscpy(pc->intruder.comm, p->comm, sizeof(pc->intruder.comm));
 	raw_spin_unlock_irqrestore(&pc->sender_lock, flags);
 }
 
 /*
  * The task the IPI now arriving makes room for, as the intruder hooks
- * noted it, in words for the break's description; taken once.
+ * noted it; taken once. False when there is none.
  */
-static void isol_take_intruder(struct isol_cpu *pc, char *buf, size_t size)
+static bool isol_take_intruder(struct isol_cpu *pc, struct isol_intruder *in)
 {
+	bool set;
+
 	raw_spin_lock(&pc->sender_lock);
-	if (pc->intruder_set)
-		snprintf(buf, size, ": %s[%d] %s here%s", pc->intruder_comm,
-			 pc->intruder_pid,
-			 pc->intruder_moved ? "moved" : "woken",
-			 pc->intruder_sibling ? ", of this program" : "");
+	set = pc->intruder_set;
+	if (set)
+		*in = pc->intruder;
 	pc->intruder_set = false;
 	raw_spin_unlock(&pc->sender_lock);
+	return set;
 }
 
 static void isol_break_ipi(struct isol_task *t, u32 cause, int vector,
 			   const char *what)
 {
-	char intruder[ISOL_DESC_LEN] = "";
+	struct isol_intruder in;
 	struct isol_remote r;
 	bool sender = isol_take_sender(&r);
 
-	isol_take_intruder(this_cpu_ptr(&isol_cpus), intruder, sizeof(intruder));
 	/* With a task to name, the sender is in the record's own fields. */
-	if (intruder[0])
+	if (isol_take_intruder(this_cpu_ptr(&isol_cpus), &in))
 		isol_break_local(t, cause, vector, 0, sender ? &r : NULL,
-				 "%s%s", what, intruder);
+				 "%s: %s[%d] %s here%s", what, in.comm, in.pid,
+				 in.moved ? "moved" : "woken",
+				 in.sibling ? ", of this program" : "");
 	else if (sender)
 		isol_break_local(t, cause, vector, 0, &r, "%s from CPU %d (%s[%d])",
 				 what, r.sender_cpu, r.sender_comm, r.sender_pid);

@@ -74,8 +74,19 @@ struct isol_remote {
  * A break as the module keeps it: kernel addresses stay raw here and are
  * turned into symbol names only when copied to user space.
  */
+/*
+ * What a break's description is made of until someone reads it; its
+ * strings are kept in the record's b.desc (isol_desc.c).
+ */
+#define ISOL_DESC_ARGS	4
+struct isol_desc {
+	const char *fmt;		/* a literal */
+	unsigned long arg[ISOL_DESC_ARGS];
+};
+
 struct isol_krec {
-	struct isol_break b;
+	struct isol_break b;		/* b.desc: see struct isol_desc */
+	struct isol_desc desc;
 	unsigned long func;		/* what ran or was sent, 0 if unknown */
 	unsigned int nr_stack;
 	unsigned long stack[ISOL_STACK_DEPTH];
@@ -152,6 +163,13 @@ struct isol_cpu_stats {
 	u64 ns_by_cause[ISOL_NR_CAUSES];
 };
 
+struct isol_intruder {
+	pid_t pid;
+	bool moved;			/* moved here; else woken here */
+	bool sibling;			/* a thread of the isolated task's process */
+	char comm[ISOL_COMM_LEN];
+};
+
 struct isol_cpu {
 	struct isol_task __rcu *owner;
 	struct isol_task *claim;	/* enabling, not yet isolated; isol_mutex */
@@ -170,10 +188,7 @@ struct isol_cpu {
 	bool sender_set;
 	/* The last other task moved or woken here, for the IPI that follows. */
 	bool intruder_set;
-	bool intruder_moved;		/* moved here; else woken here */
-	bool intruder_sibling;		/* a thread of the isolated task's process */
-	pid_t intruder_pid;
-	char intruder_comm[ISOL_COMM_LEN];
+	struct isol_intruder intruder;
 };
 
 DECLARE_PER_CPU(struct isol_cpu, isol_cpus);
@@ -210,6 +225,10 @@ void isol_flush_remote(struct isol_task *t);
 
 /* isol_thread.c: arming another thread of an isolated program */
 long isol_enable_thread(struct file *file, struct isol_enable *req);
+
+/* isol_desc.c: a break's description, formatted when read */
+void isol_desc_capture(struct isol_krec *r, const char *fmt, va_list args);
+void isol_desc_render(struct isol_break *b, const struct isol_desc *d);
 
 /* isol_monitor.c: the stream of break records read from the device */
 int isol_monitor_init(void);

@@ -77,12 +77,14 @@ static void isol_monitor_log_fn(struct work_struct *work)
 	       isol_monitor_next(&isol_ring.log_next, rec, &seq, &lost)) {
 		if (!__ratelimit(&isol_log_rs))
 			continue;
-		if (lost)
+		if (lost) {
 			pr_info("%llu breaks not logged: the ring was overwritten\n",
 				lost);
-		else
-			pr_info("pid %d (%s) on CPU %u: isolation broken: %s\n",
-				rec->b.pid, rec->b.comm, rec->b.cpu, rec->b.desc);
+			continue;
+		}
+		isol_desc_render(&rec->b, &rec->desc);
+		pr_info("pid %d (%s) on CPU %u: isolation broken: %s\n",
+			rec->b.pid, rec->b.comm, rec->b.cpu, rec->b.desc);
 	}
 	kfree(rec);
 }
@@ -182,6 +184,7 @@ void isol_format_record(struct isol_record *out, const struct isol_krec *r)
 	out->size = sizeof(*out);
 	out->type = ISOL_REC_BREAK;
 	out->brk = r->b;
+	isol_desc_render(&out->brk, &r->desc);
 	if (r->func)
 		isol_symbol(out->func, r->func, false);
 	for (i = 0; i < r->nr_stack; i++) {

@@ -307,7 +307,7 @@ void isol_fill_break(struct isol_task *t, struct isol_krec *r, u32 cause,
 		memcpy(r->stack, remote->stack,
 		       remote->nr_stack * sizeof(r->stack[0]));
 	}
-	vsnprintf(b->desc, sizeof(b->desc), fmt, args);
+	isol_desc_capture(r, fmt, args);
 }
 
 /*
@@ -863,6 +863,7 @@ long isol_get_state(struct file *file, pid_t pid, struct isol_state *st)
 {
 	struct isol_file *ifile = file->private_data;
 	struct isol_task *t = NULL;
+	struct isol_desc desc;
 	unsigned long func;
 
 	if (pid == task_pid_vnr(current))
@@ -889,12 +890,14 @@ long isol_get_state(struct file *file, pid_t pid, struct isol_state *st)
 	memcpy(st->nr_by_cause, t->nr_by_cause, sizeof(st->nr_by_cause));
 	memcpy(st->ns_by_cause, t->ns_by_cause, sizeof(st->ns_by_cause));
 	st->last_break = t->last.b;
+	desc = t->last.desc;
 	func = t->last.func;
 	st->enabled_ns = t->enabled_ns;
 	st->ended_ns = t->ended_ns;
 	st->strict_ns = t->strict_ns == U64_MAX ? 0 : t->strict_ns;
 	raw_spin_unlock_irq(&t->lock);
 	st->max_quiet_ns = isol_max_quiet(t, st->state);
+	isol_desc_render(&st->last_break, &desc);
 	if (func)
 		isol_symbol(st->last_func, func, false);
 

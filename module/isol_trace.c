@@ -6,14 +6,20 @@
 #define CREATE_TRACE_POINTS
 #include "isol_trace.h"
 
-/* Symbolising costs a kallsyms lookup: only when someone traces. */
+/*
+ * Symbolising costs a kallsyms lookup, and the description its formatting:
+ * only when someone traces.
+ */
 void isol_trace_break(const struct isol_krec *r)
 {
 	char func[ISOL_SYM_LEN] = "";
+	struct isol_break b;
 
 	if (!trace_isol_break_enabled())
 		return;
 	if (r->func)
 		isol_symbol(func, r->func, false);
-	trace_isol_break(&r->b, func);
+	b = r->b;
+	isol_desc_render(&b, &r->desc);
+	trace_isol_break(&b, func);
 }

@@ -1,0 +1,115 @@
+# desc: a break's description, kept at the break and formatted when read, reads as vsnprintf would have written it
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Every format the module's break paths pass: only the conversions that
+# module/isol_desc.c keeps (%s %d %x %lu %lx), or the text would end early.
+perl -0ne 'while (/isol_(?:break_local|record_break)\((.*?)\);/gs) {
+	my $a = $1; print "$1\n" while $a =~ /"((?:[^"\\]|\\.)*%(?:[^"\\]|\\.)*)"/g }' \
+	"$top"/module/*.c >"$tmp/formats"
+[ "$(wc -l <"$tmp/formats")" -ge 10 ] || { echo "found only $(wc -l <"$tmp/formats") formats"; exit 1; }
+if grep -P '%(?!s|d|x|lu|lx)' "$tmp/formats"; then
+	echo "a break format uses a conversion isol_desc.c does not keep"
+	exit 1
+fi
+
+# The module's two functions, built on the host against stand-ins for the
+# kernel's, checked against the C library's vsnprintf on every format.
+cat >"$tmp/shim.h" <<'H'
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#define ISOL_DESC_LEN 64
+#define ISOL_DESC_ARGS 4
+struct isol_break { char desc[ISOL_DESC_LEN]; };
+struct isol_desc { const char *fmt; unsigned long arg[ISOL_DESC_ARGS]; };
+struct isol_krec { struct isol_break b; struct isol_desc desc; };
+static int scnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list args;
+	int n;
+
+	va_start(args, fmt);
+	n = vsnprintf(buf, size, fmt, args);
+	va_end(args);
+	return n < (int)size ? n : (int)size - 1;
+}
+H
+{
+	echo '#include "shim.h"'
+	grep -v '#include "isol.h"' "$top/module/isol_desc.c"
+	cat <<'C'
+static int failed;
+
+static void check(const char *fmt, ...)
+{
+	char want[ISOL_DESC_LEN];
+	struct isol_krec r;
+	va_list args;
+
+	memset(&r, 0, sizeof(r));
+	va_start(args, fmt);
+	isol_desc_capture(&r, fmt, args);
+	va_end(args);
+	va_start(args, fmt);
+	vsnprintf(want, sizeof(want), fmt, args);
+	va_end(args);
+	isol_desc_render(&r.b, &r.desc);
+	if (r.b.desc[ISOL_DESC_LEN - 1] ||
+	    (strlen(want) < ISOL_DESC_LEN - 8 ? strcmp(r.b.desc, want) :
+	     strncmp(r.b.desc, want, strlen(r.b.desc)) ||
+	     strlen(r.b.desc) < ISOL_DESC_LEN - 8)) {
+		printf("\"%s\": \"%s\", vsnprintf: \"%s\"\n", fmt, r.b.desc, want);
+		failed = 1;
+	}
+}
+
+int main(void)
+{
+	struct isol_krec r;
+
+	check("%ssyscall %lu", "32-bit ", 20UL);
+	check("%ssyscall %lu", "", 18446744073709551615UL);
+	check("kernel entry of unknown cause");
+	check("page fault at 0x%lx (%s%s)", 0x7ffd1234abcdUL, "write", "");
+	check("page fault at 0x%lx (%s%s)", ~0UL, "exec", ", protection");
+	check("%s: %s[%d] %s here%s", "reschedule IPI", "isol_attr", 4242,
+	      "moved", ", of this program");
+	check("%s: %s[%d] %s here%s", "function call IPI", "a-very-long-com",
+	      2147483647, "woken", ", of this program");
+	check("%s from CPU %d (%s[%d])", "function call IPI", 0, "isol_bench",
+	      117);
+	check("%s", "irq_work IPI");
+	check("interrupt vector 0x%x", 0xecU);
+	check("irq %d (%s)", -1, "");
+	check("exception (signal %d)", 11);
+	check("preempted by %s[%d]%s", "kworker/2:1", 33, " of this program");
+	check("moved to CPU %d by %s[%d]", 3, "taskset", 999);
+	check("%s by %s[%d] on CPU %d", "affinity changed", "x", 1, 0);
+	/* One string longer than the text: cut, and what follows is empty. */
+	check("%s|%s|%d", "0123456789012345678901234567890123456789"
+	      "0123456789012345678901234567890123456789", "gone", 7);
+	/* A conversion it does not keep: the text ends there. */
+	memset(&r, 0, sizeof(r));
+	r.desc.fmt = "count %u after";
+	isol_desc_render(&r.b, &r.desc);
+	if (strcmp(r.b.desc, "count ")) {
+		printf("%%u: \"%s\"\n", r.b.desc);
+		failed = 1;
+	}
+	/* A record with no break renders as empty text. */
+	memset(&r, 0, sizeof(r));
+	isol_desc_render(&r.b, &r.desc);
+	if (r.b.desc[0]) {
+		printf("no break: \"%s\"\n", r.b.desc);
+		failed = 1;
+	}
+	return failed;
+}
+C
+} >"$tmp/desc.c"
+cc -Wall -Wextra -Werror -Wno-format-security -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -o "$tmp/desc" "$tmp/desc.c"
+"$tmp/desc"
