@@ -19,10 +19,10 @@
 /* Any context: no locks, no allocation, a few instructions per character. */
 void isol_desc_capture(struct isol_krec *r, const char *fmt, va_list args)
 {
-	/* The last byte stays the NUL from the caller's memset. */
+	/* Strings end at the last byte, a NUL that stays one. */
 	char *pool = r->b.desc, *end = pool + sizeof(r->b.desc) - 1;
 	unsigned int n = 0;
-	const char *s;
+	ssize_t len;
 
 	r->desc.fmt = fmt;
 	for (; *fmt; fmt++) {
@@ -30,10 +30,10 @@ void isol_desc_capture(struct isol_krec *r, const char *fmt, va_list args)
 			continue;
 		fmt++;
 		if (*fmt == 's') {
-			for (s = va_arg(args, const char *); *s && pool < end;)
-				*pool++ = *s++;
-			if (pool < end)
-				pool++;
+			/* Word at a time; a cut string fills the pool. */
+			len = strscpy(pool, va_arg(args, const char *),
+				      end - pool + 1);
+			pool = len < 0 ? end : min(pool + len + 1, end);
 			continue;
 		}
 		if (n == ISOL_DESC_ARGS)

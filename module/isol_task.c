@@ -328,13 +328,13 @@ static void isol_store_break(struct isol_task *t, const struct isol_krec *r,
 		t->signal_due = true;
 	raw_spin_unlock_irqrestore(&t->lock, flags);
 
-	isol_status_update(t);
 	isol_monitor_push(r);
 	isol_trace_break(r);
 	if (can_queue)
 		isol_monitor_wake();
-	if (strict)
-		isol_task_end(t, ISOL_END_BREAK);
+	/* Ending isolation shows the break on the status page too. */
+	if (!strict || !isol_task_end(t, ISOL_END_BREAK))
+		isol_status_update(t);
 }
 
 void isol_record_break(struct isol_task *t, u32 cause, u64 detail,

@@ -12,11 +12,13 @@
  */
 void isol_trace_break(const struct isol_krec *r)
 {
-	char func[ISOL_SYM_LEN] = "";
+	char func[ISOL_SYM_LEN];
 	struct isol_break b;
 
+	/* Tested before anything else: this is on every break's path. */
 	if (!trace_isol_break_enabled())
 		return;
+	func[0] = '\0';
 	if (r->func)
 		isol_symbol(func, r->func, false);
 	b = r->b;

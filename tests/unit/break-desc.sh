@@ -19,6 +19,7 @@ fi
 # kernel's, checked against the C library's vsnprintf on every format.
 cat >"$tmp/shim.h" <<'H'
 #include <stdarg.h>
+#include <sys/types.h>
 #include <stdio.h>
 #include <string.h>
 #define ISOL_DESC_LEN 64
@@ -26,6 +27,20 @@ cat >"$tmp/shim.h" <<'H'
 struct isol_break { char desc[ISOL_DESC_LEN]; };
 struct isol_desc { const char *fmt; unsigned long arg[ISOL_DESC_ARGS]; };
 struct isol_krec { struct isol_break b; struct isol_desc desc; };
+#define min(a, b) ((a) < (b) ? (a) : (b))
+static long strscpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strnlen(src, size);
+
+	if (len == size) {
+		memcpy(dst, src, size - 1);
+		dst[size - 1] = '\0';
+		return -7;	/* -E2BIG */
+	}
+	memcpy(dst, src, len + 1);
+	return len;
+}
+
 static int scnprintf(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list args;
