@@ -19,11 +19,13 @@
 #ifndef _ISOL_H
 #define _ISOL_H
 
+#include <linux/completion.h>
 #include <linux/irq_work.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/task_work.h>
 #include <linux/timekeeping.h>
@@ -129,6 +131,9 @@ struct isol_task {
 	struct callback_head twork;	/* runs on the task's return to user */
 	struct irq_work defer;		/* from scheduler and remote hooks */
 	struct work_struct cleanup;	/* isol_cleanup(), off the task's path */
+	call_single_data_t cleanup_kick; /* queues it from a housekeeping CPU */
+	bool cleanup_kicked;		/* cleanup_kick sent ... */
+	struct completion cleanup_kick_done; /* ... and it queued the work */
 	struct work_struct free_work;
 	struct rcu_head rcu;
 };
