@@ -478,7 +478,11 @@ def print_notify_icount(kern, out):
                % (ic["trials"], ic["rounds"]))
     for case, label in (("plain", "stock signal, task not isolated"),
                         ("lingering", "strict break, the task alone"),
-                        ("hooks_armed", "strict break, another task isolated")):
+                        ("hooks_armed", "strict break, another task isolated"),
+                        ("by_signal", "strict break by that same signal")):
+        # Counting boots before 2026-12-02 had no by_signal case.
+        if case not in ic["cases"]:
+            continue
         c = ic["cases"][case]
         line = "  %-38s %8.0f insns" % (label, c["median"])
         line += ("  %5.2f [%.2f-%.2f]" % (c["ratio"], c["round_ratio_min"],

@@ -939,6 +939,7 @@ static void *notify_target(void *arg)
 
 	(void)arg;
 	CHECK(isol_pin(2) == 0, "pin to CPU 2");
+	nt->tid = syscall(SYS_gettid);
 	warm_up(nt->fd);
 	for (;;) {
 		while (nt->handled && !nt->stop)
@@ -960,10 +961,13 @@ static void *notify_target(void *arg)
 
 /*
  * @out: IPI sent to handler running; @ipi: sent to the break recorded;
- * @sig: break recorded to handler running.
+ * @sig: break recorded to handler running. The break is a membarrier IPI,
+ * or with @by_signal the handler's own signal, which reaches CPU 2 as the
+ * stock signal does (a reschedule IPI): the same path plus the break's.
  */
 static void measure_notify(uint64_t *out, uint64_t *ipi, uint64_t *sig, int n,
-			   bool hooks_armed, uint64_t *wrong_cause)
+			   bool hooks_armed, bool by_signal,
+			   uint64_t *wrong_cause)
 {
 	struct sigaction sa = { .sa_handler = on_break };
 	struct shared *holder = shared_new();
@@ -993,14 +997,19 @@ static void measure_notify(uint64_t *out, uint64_t *ipi, uint64_t *sig, int n,
 		/* A varying pause, so the IPI lands anywhere in the loop. */
 		usleep(1000 + (i * 397) % 2000);
 		nt->t_sent = now_ns();
-		/* IPIs every CPU running this process: the isolated one. */
-		CHECK(syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED,
-			      0, 0) == 0, "membarrier: %s", strerror(errno));
+		if (by_signal)
+			CHECK(syscall(SYS_tgkill, getpid(), nt->tid, SIGUSR1) == 0,
+			      "tgkill: %s", strerror(errno));
+		else	/* IPIs every CPU running this process: CPU 2. */
+			CHECK(syscall(SYS_membarrier,
+				      MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0,
+			      "membarrier: %s", strerror(errno));
 		CHECK(spin_until(&nt->handled, 120000), "no signal in 120 s");
 		out[i] = nt->t_handled - nt->t_sent;
 		while (nt->armed)
 			;
-		*wrong_cause += nt->cause != ISOL_CAUSE_IPI_CALL;
+		*wrong_cause += nt->cause != (by_signal ? ISOL_CAUSE_IPI_RESCHED :
+					      ISOL_CAUSE_IPI_CALL);
 		ipi[i] = nt->t_break - nt->t_sent;
 		sig[i] = nt->t_handled - nt->t_break;
 		nt->handled = 0;
@@ -1098,7 +1107,7 @@ static int cmd_latency(int trials)
 	module_set(true);
 	set_linger("0");
 	measure_enter(enter, cold, false, &eagain_cold);
-	measure_notify(notify, ipi, sig, cold, false, &wrong_cold);
+	measure_notify(notify, ipi, sig, cold, false, false, &wrong_cold);
 	set_linger("2000");
 	measure_enter(linger, trials, false, &eagain_linger);
 	measure_enter(warm, trials, true, &eagain_warm);
@@ -1111,11 +1120,11 @@ static int cmd_latency(int trials)
 	for (r = 0; r < LATENCY_ROUNDS; r++) {
 		k = r * per;
 		measure_notify(notify_linger + k, ipi_linger + k, sig_linger + k,
-			       per, false, &wrong);
+			       per, false, false, &wrong);
 		wrong_linger += wrong;
 		measure_plain_signal(plain + k, per);
 		measure_notify(notify_armed + k, ipi_armed + k, sig_armed + k,
-			       per, true, &wrong);
+			       per, true, false, &wrong);
 		wrong_armed += wrong;
 		base = quantile(plain + k, per, 0.5);
 		ratio_linger[r] = base ? (double)quantile(sig_linger + k, per, 0.5) / base : 0;
@@ -1155,10 +1164,12 @@ static int cmd_latency(int trials)
  * a stop, so that a count is what CPU 2 ran from the IPI to the handler.
  * Timed, that path moves with the emulator's scheduling of the other
  * vCPUs; counted, it does not. Prints the order of the counted trials.
+ * The last case breaks with the stock trials' own signal: the same IPI.
  */
 static int cmd_notify_count(int trials)
 {
-	static const char *const cases[] = { "lingering", "plain", "hooks_armed" };
+	static const char *const cases[] = { "lingering", "plain", "hooks_armed",
+					     "by_signal" };
 	int per = trials / LATENCY_ROUNDS ?: 1, r, c, i;
 	uint64_t *t1 = calloc(per, sizeof(uint64_t));
 	uint64_t *t2 = calloc(per, sizeof(uint64_t));
@@ -1169,12 +1180,14 @@ static int cmd_notify_count(int trials)
 	CHECK(isol_pin(HOUSEKEEPING_CPU) == 0, "pin to CPU 0");
 	/* The default keeps the hooks from the first arm: arm once first. */
 	module_fresh();
-	measure_notify(t1, t2, t3, 1, false, &w);
+	measure_notify(t1, t2, t3, 1, false, false, &w);
 	for (r = 0; r < LATENCY_ROUNDS; r++) {
-		measure_notify(t1, t2, t3, per, false, &w);
+		measure_notify(t1, t2, t3, per, false, false, &w);
 		wrong += w;
 		measure_plain_signal(t1, per);
-		measure_notify(t1, t2, t3, per, true, &w);
+		measure_notify(t1, t2, t3, per, true, false, &w);
+		wrong += w;
+		measure_notify(t1, t2, t3, per, false, true, &w);
 		wrong += w;
 	}
 	j_open(NULL, '{');
@@ -1185,7 +1198,7 @@ static int cmd_notify_count(int trials)
 	j_open("run_order", '[');
 	j_str(NULL, "first_arm");
 	for (r = 0; r < LATENCY_ROUNDS; r++)
-		for (c = 0; c < 3; c++)
+		for (c = 0; c < (int)(sizeof(cases) / sizeof(cases[0])); c++)
 			for (i = 0; i < per; i++)
 				j_str(NULL, cases[c]);
 	j_close(']');
