@@ -73,10 +73,6 @@ struct isol_remote {
 };
 
 /*
- * A break as the module keeps it: kernel addresses stay raw here and are
- * turned into symbol names only when copied to user space.
- */
-/*
  * What a break's description is made of until someone reads it; its
  * strings are kept in the record's b.desc (isol_desc.c).
  */
@@ -86,6 +82,10 @@ struct isol_desc {
 	unsigned long arg[ISOL_DESC_ARGS];
 };
 
+/*
+ * A break as the module keeps it: kernel addresses stay raw here and are
+ * turned into symbol names only when copied to user space.
+ */
 struct isol_krec {
 	struct isol_break b;		/* b.desc: see struct isol_desc */
 	struct isol_desc desc;

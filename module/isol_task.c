@@ -122,9 +122,10 @@ static void isol_queue_cleanup(struct isol_task *t)
 /*
  * Hard IRQ on a housekeeping CPU. Queueing is the IPI's job alone, so
  * the IPI's record reference goes to the work. Its module reference goes
- * before the end, which only sets a flag: from there the module may be
- * unloaded, and unloading waits for a grace period (free_module()), which
- * this handler holds off; the record's memory is freed after one too.
+ * before the completion, so that a close() waiting for it finds the
+ * module free; from there the module may be unloaded, and unloading
+ * waits for a grace period (free_module()), which this handler holds off.
+ * The record's memory is freed after a grace period too (kfree_rcu()).
  */
 static void isol_cleanup_kick_fn(void *info)
 {
