@@ -38,7 +38,8 @@ json=${BENCH_OUT:-$TOP/bench/results.json}
 
 t_all=$(date +%s)
 mkdir -p "$LOGS"
-hostload=$LOGS/bench.hostload
+# One file per run: two benches on different kernels must not share it.
+hostload=$LOGS/bench.$$.hostload
 # The host is shared: sample its load while the guests run, for the record.
 sample_load() {
 	while :; do
@@ -48,7 +49,7 @@ sample_load() {
 }
 sample_load >"$hostload" &
 sampler=$!
-trap 'kill $sampler 2>/dev/null || true' EXIT
+trap 'kill $sampler 2>/dev/null || true; rm -f "$hostload"' EXIT
 
 "$HARNESS_DIR/setup-host.sh"
 # shellcheck disable=SC2086
