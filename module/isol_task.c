@@ -143,23 +143,31 @@ static void isol_cleanup_kick_fn(void *info)
  * Waking the cleanup worker from here was the largest cost left on that
  * path (counted on 6.12: about 1800 instructions, the worker's enqueue
  * done from this CPU); an IPI to a housekeeping CPU, which queues it
- * there, costs a few hundred. Once per isolation: from its single task
- * work, which holds a module reference.
+ * there, costs a few hundred. From the task work, which holds a module
+ * reference; task works of one task never run concurrently.
  */
 static void isol_kick_cleanup(struct isol_task *t)
 {
-	int cpu = housekeeping_any_cpu(HK_TYPE_TICK);
+	int cpu;
 
+	/* A task work run again after the end: the csd may be in flight. */
+	if (t->cleanup_kicked) {
+		isol_queue_cleanup(t);
+		return;
+	}
 	kref_get(&t->ref);
 	__module_get(THIS_MODULE);
 	INIT_CSD(&t->cleanup_kick, isol_cleanup_kick_fn, t);
 	/* Read by isol_flush_cleanup(): from here the IPI queues it. */
 	WRITE_ONCE(t->cleanup_kicked, true);
-	if (cpu != raw_smp_processor_id() &&
-	    !smp_call_function_single_async(cpu, &t->cleanup_kick))
-		return;
-	/* No other housekeeping CPU, or it went offline. */
-	isol_cleanup_kick_fn(t);
+	/* housekeeping_any_cpu() looks at this CPU. */
+	preempt_disable();
+	cpu = housekeeping_any_cpu(HK_TYPE_TICK);
+	/* No other housekeeping CPU, or it went offline: queue it here. */
+	if (cpu == smp_processor_id() ||
+	    smp_call_function_single_async(cpu, &t->cleanup_kick))
+		isol_cleanup_kick_fn(t);
+	preempt_enable();
 }
 
 /*
