@@ -479,8 +479,10 @@ def print_notify_icount(kern, out):
     for case, label in (("plain", "stock signal, task not isolated"),
                         ("lingering", "strict break, the task alone"),
                         ("hooks_armed", "strict break, another task isolated"),
-                        ("by_signal", "strict break by that same signal")):
-        # Counting boots before 2026-12-02 had no by_signal case.
+                        ("by_signal", "strict break by that same signal"),
+                        ("by_signal_armed", "the same, another task isolated")):
+        # Counting boots before 2026-12-02 had no by_signal case, before
+        # 2026-12-03 no by_signal_armed.
         if case not in ic["cases"]:
             continue
         c = ic["cases"][case]

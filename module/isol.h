@@ -78,7 +78,8 @@ struct isol_remote {
  */
 #define ISOL_DESC_ARGS	4
 struct isol_desc {
-	const char *fmt;		/* a literal */
+	const char *fmt;		/* a literal of this module */
+	unsigned int nr_arg;		/* of arg[], those captured */
 	unsigned long arg[ISOL_DESC_ARGS];
 };
 
@@ -122,7 +123,7 @@ struct isol_task {
 	u64 enabled_ns;			/* CLOCK_MONOTONIC */
 	u64 ended_ns;
 	u64 max_quiet_ns;
-	struct isol_krec last;
+	struct isol_krec last;		/* its stack is not kept: nr_stack 0 */
 	bool signal_due;		/* strict: send the signal on return */
 	bool remote_due;		/* remote holds a break to report */
 	struct isol_remote remote;
@@ -132,6 +133,7 @@ struct isol_task {
 	struct irq_work defer;		/* from scheduler and remote hooks */
 	struct work_struct cleanup;	/* isol_cleanup(), off the task's path */
 	call_single_data_t cleanup_kick; /* queues it from a housekeeping CPU */
+	int cleanup_cpu;		/* ... this one, chosen at enable */
 	bool cleanup_kicked;		/* cleanup_kick sent ... */
 	struct completion cleanup_kick_done; /* ... and it queued the work */
 	struct work_struct free_work;

@@ -160,9 +160,8 @@ static void isol_kick_cleanup(struct isol_task *t)
 	INIT_CSD(&t->cleanup_kick, isol_cleanup_kick_fn, t);
 	/* Read by isol_flush_cleanup(): from here the IPI queues it. */
 	WRITE_ONCE(t->cleanup_kicked, true);
-	/* housekeeping_any_cpu() looks at this CPU. */
 	preempt_disable();
-	cpu = housekeeping_any_cpu(HK_TYPE_TICK);
+	cpu = t->cleanup_cpu;
 	/* No other housekeeping CPU, or it went offline: queue it here. */
 	if (cpu == smp_processor_id() ||
 	    smp_call_function_single_async(cpu, &t->cleanup_kick))
@@ -210,8 +209,19 @@ static void isol_account_end(struct isol_task *t)
 enum isol_coming {
 	ISOL_COMING_NOTHING,	/* nothing, or only a stop (no news to it) */
 	ISOL_COMING_DEFAULT,	/* a signal whose default action ends it */
-	ISOL_COMING_HANDLER,	/* a signal it handles */
+	ISOL_COMING_HANDLER,	/* a signal it handles; the most news */
 };
+
+/* Under siglock. */
+static enum isol_coming isol_signal_kind(struct sighand_struct *sighand,
+					 int sig)
+{
+	__sighandler_t handler = sighand->action[sig - 1].sa.sa_handler;
+
+	if (handler != SIG_DFL && handler != SIG_IGN)
+		return ISOL_COMING_HANDLER;
+	return sig_kernel_stop(sig) ? ISOL_COMING_NOTHING : ISOL_COMING_DEFAULT;
+}
 
 /*
  * Whether the task is about to take a signal that tells it as much as the
@@ -219,8 +229,13 @@ enum isol_coming {
  * anyway (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) ends isolation and
  * that signal is delivered as usual, its handler running un-isolated; so
  * is a signal sent from elsewhere.
+ *
+ * *@if_sent: what it would take were @sig sent now, answered under the
+ * same lock, which saves taking it again on the way to the handler. A
+ * sigaction() by another thread in between changes no more than where
+ * the cleanup runs (isol_twork_fn()).
  */
-static enum isol_coming isol_signal_coming(void)
+static enum isol_coming isol_signal_coming(int sig, enum isol_coming *if_sent)
 {
 	/*
 	 * current's own: only current replaces it (exec), so no RCU is
@@ -229,27 +244,22 @@ static enum isol_coming isol_signal_coming(void)
 	struct sighand_struct *sighand =
 		(struct sighand_struct __force *)current->sighand;
 	enum isol_coming ret = ISOL_COMING_NOTHING;
-	__sighandler_t handler;
 	unsigned long bits;
 	sigset_t pending;
-	int i, sig;
+	int i;
 
 	spin_lock_irq(&sighand->siglock);
 	sigorsets(&pending, &current->pending.signal,
 		  &current->signal->shared_pending.signal);
 	sigandnsets(&pending, &pending, &current->blocked);
 	/* Only the pending ones: this runs between a break and its handler. */
-	for (i = 0; i < _NSIG_WORDS; i++) {
-		for (bits = pending.sig[i]; bits; bits &= bits - 1) {
-			sig = i * _NSIG_BPW + __ffs(bits) + 1;
-			handler = sighand->action[sig - 1].sa.sa_handler;
-			if (handler != SIG_DFL && handler != SIG_IGN)
-				ret = ISOL_COMING_HANDLER;
-			else if (!sig_kernel_stop(sig) &&
-				 ret == ISOL_COMING_NOTHING)
-				ret = ISOL_COMING_DEFAULT;
-		}
-	}
+	for (i = 0; i < _NSIG_WORDS; i++)
+		for (bits = pending.sig[i]; bits; bits &= bits - 1)
+			ret = max(ret, isol_signal_kind(sighand, i * _NSIG_BPW +
+							__ffs(bits) + 1));
+	*if_sent = ISOL_COMING_NOTHING;
+	if (sig && !sigismember(&current->blocked, sig))
+		*if_sent = max(ret, isol_signal_kind(sighand, sig));
 	spin_unlock_irq(&sighand->siglock);
 	return ret;
 }
@@ -267,14 +277,12 @@ static enum isol_coming isol_signal_coming(void)
 static void isol_twork_fn(struct callback_head *head)
 {
 	struct isol_task *t = container_of(head, struct isol_task, twork);
-	enum isol_coming coming;
+	enum isol_coming coming, if_sent;
 	bool signal_due;
 
 	atomic_set(&t->work_queued, 0);
-	raw_spin_lock_irq(&t->lock);
-	signal_due = t->signal_due;
-	t->signal_due = false;
-	raw_spin_unlock_irq(&t->lock);
+	/* Set under t->lock by isol_store_break(); taken here once. */
+	signal_due = xchg(&t->signal_due, false);
 
 	isol_monitor_wake();
 
@@ -283,10 +291,11 @@ static void isol_twork_fn(struct callback_head *head)
 	} else {
 		isol_account_end(t);
 		/* get_signal() runs task works first: a queued one is seen. */
-		coming = isol_signal_coming();
+		coming = isol_signal_coming(signal_due ? t->signal : 0,
+					    &if_sent);
 		if (signal_due && coming == ISOL_COMING_NOTHING) {
 			send_sig_info(t->signal, SEND_SIG_PRIV, current);
-			coming = isol_signal_coming();
+			coming = if_sent;
 		}
 		if (coming == ISOL_COMING_HANDLER)
 			isol_kick_cleanup(t);
@@ -326,17 +335,18 @@ static void isol_defer_fn(struct irq_work *work)
 }
 
 /*
- * End isolation, exactly once, from any context. Returns true for the
- * caller that ended it; that caller arranges isol_cleanup().
+ * End isolation, exactly once, from any context, as of @now (CLOCK_MONOTONIC).
+ * Returns true for the caller that ended it; that caller arranges
+ * isol_cleanup().
  */
-bool isol_task_end(struct isol_task *t, u32 end_cause)
+static bool isol_task_end_at(struct isol_task *t, u32 end_cause, u64 now)
 {
 	struct isol_cpu *pc = per_cpu_ptr(&isol_cpus, t->cpu);
 
 	/* Claiming end_cause decides the one caller that ends isolation. */
 	if (cmpxchg(&t->end_cause, ISOL_END_NONE, end_cause) != ISOL_END_NONE)
 		return false;
-	WRITE_ONCE(t->ended_ns, ktime_get_ns());
+	WRITE_ONCE(t->ended_ns, now);
 	/* Pairs with the acquire in isol_get_state(): end_cause is seen first. */
 	atomic_set_release(&t->state, ISOL_STATE_ENDED);
 	/* Hooks stop seeing t; isol_cleanup() waits for those that did. */
@@ -347,6 +357,11 @@ bool isol_task_end(struct isol_task *t, u32 end_cause)
 	return true;
 }
 
+bool isol_task_end(struct isol_task *t, u32 end_cause)
+{
+	return isol_task_end_at(t, end_cause, ktime_get_ns());
+}
+
 static __printf(7, 0)
 void isol_fill_break(struct isol_task *t, struct isol_krec *r, u32 cause,
 		     u64 detail, unsigned long func,
@@ -355,14 +370,23 @@ void isol_fill_break(struct isol_task *t, struct isol_krec *r, u32 cause,
 {
 	struct isol_break *b = &r->b;
 
-	memset(r, 0, sizeof(*r));
+	/*
+	 * Only what user space gets whole: of the rest, readers use the
+	 * arguments the format names and the first nr_stack frames.
+	 */
+	memset(b, 0, sizeof(*b));
+	r->nr_stack = 0;
 	b->time_ns = ktime_get_ns();
 	b->cause = cause;
 	b->cpu = t->cpu;
 	b->pid = task_pid_nr(t->task);
 	b->detail = detail;
-	/* Unlocked copy, as tracepoints do: at worst a torn name. */
-	strscpy(b->comm, t->task->comm, sizeof(b->comm));
+	/*
+	 * Unlocked copy of a fixed size, as tracepoints do: at worst a torn
+	 * name, cut to end in a NUL (b was cleared).
+	 */
+	BUILD_BUG_ON(sizeof(t->task->comm) < sizeof(b->comm));
+	memcpy(b->comm, t->task->comm, sizeof(b->comm) - 1);
 	b->sender_cpu = -1;
 	r->func = func;
 	if (remote) {
@@ -385,13 +409,15 @@ void isol_fill_break(struct isol_task *t, struct isol_krec *r, u32 cause,
 static void isol_store_break(struct isol_task *t, const struct isol_krec *r,
 			     bool can_queue)
 {
-	bool strict = isol_strict_now(t);
+	/* The break's own clock read: one fewer on the isolated CPU. */
+	bool strict = r->b.time_ns >= READ_ONCE(t->strict_ns);
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&t->lock, flags);
 	t->nr_breaks++;
 	t->nr_by_cause[r->b.cause]++;
-	t->last = *r;
+	/* The stack goes only to the monitor; copying it costs per byte. */
+	memcpy(&t->last, r, offsetof(struct isol_krec, nr_stack));
 	if (strict)
 		t->signal_due = true;
 	raw_spin_unlock_irqrestore(&t->lock, flags);
@@ -401,7 +427,7 @@ static void isol_store_break(struct isol_task *t, const struct isol_krec *r,
 	if (can_queue)
 		isol_monitor_wake();
 	/* Ending isolation shows the break on the status page too. */
-	if (!strict || !isol_task_end(t, ISOL_END_BREAK))
+	if (!strict || !isol_task_end_at(t, ISOL_END_BREAK, r->b.time_ns))
 		isol_status_update(t);
 }
 
@@ -433,13 +459,21 @@ void isol_break_local(struct isol_task *t, u32 cause, u64 detail,
 	bool remote_due;
 	va_list args;
 
-	raw_spin_lock_irqsave(&t->lock, flags);
-	remote_due = t->remote_due;
+	/*
+	 * Unlocked first: the remote CPU sets it under t->lock before it
+	 * queues the task work whose kick brings this entry (task_work_add()
+	 * is a full barrier). One set later is seen at the return, by
+	 * isol_flush_remote(), as it would be if set just after the lock.
+	 */
+	remote_due = READ_ONCE(t->remote_due);
 	if (remote_due) {
-		remote = t->remote;
-		t->remote_due = false;
+		raw_spin_lock_irqsave(&t->lock, flags);
+		remote_due = t->remote_due;
+		if (remote_due)
+			remote = t->remote;
+		WRITE_ONCE(t->remote_due, false);
+		raw_spin_unlock_irqrestore(&t->lock, flags);
 	}
-	raw_spin_unlock_irqrestore(&t->lock, flags);
 
 	this_cpu_write(isol_cpus.entry_cause, remote_due ? remote.cause : cause);
 	if (remote_due) {
@@ -471,7 +505,7 @@ void isol_break_deferred(struct isol_task *t, u32 cause, u64 detail,
 	raw_spin_lock_irqsave(&t->lock, flags);
 	t->remote = *remote;
 	t->remote.cause = cause;
-	t->remote_due = true;
+	WRITE_ONCE(t->remote_due, true);
 	raw_spin_unlock_irqrestore(&t->lock, flags);
 	/* The irq_work handler queues the task work, which kicks the task. */
 	irq_work_queue(&t->defer);
@@ -581,6 +615,13 @@ static struct isol_task *isol_task_alloc(struct file *file,
 	t->noise = req->noise;
 	t->flags = req->flags;
 	t->signal = req->signal ?: SIGKILL;
+	/*
+	 * Chosen here rather than when the kick is sent: with NUMA masks
+	 * housekeeping_any_cpu() is a search, on the way to a handler.
+	 */
+	preempt_disable();
+	t->cleanup_cpu = housekeeping_any_cpu(HK_TYPE_TICK);
+	preempt_enable();
 	return t;
 }
 

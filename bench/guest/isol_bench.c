@@ -1164,12 +1164,13 @@ static int cmd_latency(int trials)
  * a stop, so that a count is what CPU 2 ran from the IPI to the handler.
  * Timed, that path moves with the emulator's scheduling of the other
  * vCPUs; counted, it does not. Prints the order of the counted trials.
- * The last case breaks with the stock trials' own signal: the same IPI.
+ * The last two cases break with the stock trials' own signal, the same
+ * IPI: the task alone, then with another task isolated.
  */
 static int cmd_notify_count(int trials)
 {
 	static const char *const cases[] = { "lingering", "plain", "hooks_armed",
-					     "by_signal" };
+					     "by_signal", "by_signal_armed" };
 	int per = trials / LATENCY_ROUNDS ?: 1, r, c, i;
 	uint64_t *t1 = calloc(per, sizeof(uint64_t));
 	uint64_t *t2 = calloc(per, sizeof(uint64_t));
@@ -1188,6 +1189,8 @@ static int cmd_notify_count(int trials)
 		measure_notify(t1, t2, t3, per, true, false, &w);
 		wrong += w;
 		measure_notify(t1, t2, t3, per, false, true, &w);
+		wrong += w;
+		measure_notify(t1, t2, t3, per, true, true, &w);
 		wrong += w;
 	}
 	j_open(NULL, '{');
