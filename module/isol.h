@@ -12,6 +12,8 @@
  *   isol_task_end(); that may happen in any context. Whatever needs to sleep
  *   afterwards (dropping hooks, the file reference) happens in isol_cleanup()
  *   in process context.
+ * - Lock order: isol_file.status_lock, then isol_task.lock, then the
+ *   monitor ring's lock (a break is kept and pushed under the task's).
  * - The per-entry fields of struct isol_cpu are written only on that CPU,
  *   with interrupts or preemption disabled, by the isolated task's own
  *   kernel entries.
@@ -123,7 +125,7 @@ struct isol_task {
 	u64 enabled_ns;			/* CLOCK_MONOTONIC */
 	u64 ended_ns;
 	u64 max_quiet_ns;
-	struct isol_krec last;		/* its stack is not kept: nr_stack 0 */
+	struct isol_krec last;
 	bool signal_due;		/* strict: send the signal on return */
 	bool remote_due;		/* remote holds a break to report */
 	struct isol_remote remote;
