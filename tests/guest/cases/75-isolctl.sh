@@ -73,8 +73,22 @@ if grep -q '^isolctl: fair server on for cpu 2' /tmp/spin.err; then
 		test "$rc/$(jq -r .cpu /tmp/spin.json)" = 0/2 -a \
 		"$(jq -c '[.causes[] | select(.self | not) | .cause] - ["timer", "ipi_resched"]' /tmp/spin.json)" = "[]"
 else
-	check "run on a busy loop: exit 0, zero stolen breaks ($stolen)" \
-		test "$rc/$(jq -r '.breaks.stolen' /tmp/spin.json)/$(jq -r .cpu /tmp/spin.json)" = 0/0/2
+	# The loop itself must go untouched. A tick of the start-up's own
+	# syscalls may still fire in user space before the tick stops again
+	# (6.1-rt under CI's load: one or two, both runs): it is the start-up's,
+	# not the loop's, and the loop's 3 s are then still the longest quiet.
+	quiet=$(jq -r '.max_quiet_ns // 0' /tmp/spin.json)
+	loop_ok=no
+	if [ "$rc/$(jq -r .cpu /tmp/spin.json)" = 0/2 ]; then
+		if [ "$(jq -r '.breaks.stolen' /tmp/spin.json)" = 0 ]; then
+			loop_ok=yes
+		elif [ "$(jq -c '[.causes[] | select(.self | not) | .cause] - ["timer"]' /tmp/spin.json)" = "[]" ] &&
+			[ "$quiet" -ge 2990000000 ]; then
+			loop_ok=yes
+		fi
+	fi
+	check "run on a busy loop: exit 0, no stolen break in the loop ($stolen, longest quiet $quiet ns)" \
+		test $loop_ok = yes
 fi
 fair_server_policy() {
 	grep -q '^isolctl: fair server on for cpu 2: .*--fair-server-off' /tmp/spin.err &&
