@@ -317,10 +317,8 @@ static bool isol_take_sender(struct isol_remote *r)
 
 	raw_spin_lock(&pc->sender_lock);
 	set = pc->sender_set;
-	/* The frames saved, not the whole array: this is a break's path. */
 	if (set)
-		memcpy(r, &pc->sender, offsetof(struct isol_remote, stack) +
-		       pc->sender.nr_stack * sizeof(r->stack[0]));
+		memcpy(r, &pc->sender, isol_size_to_frames(&pc->sender));
 	pc->sender_set = false;
 	raw_spin_unlock(&pc->sender_lock);
 	return set;

@@ -75,6 +75,15 @@ struct isol_remote {
 };
 
 /*
+ * The bytes of *@p, a struct isol_remote or isol_krec, up to its last
+ * saved frame: a break's path copies no more (readers use no more).
+ */
+#define isol_size_to_frames(p) ({					\
+	typeof(p) __p = (p);						\
+	offsetof(typeof(*__p), stack) + __p->nr_stack * sizeof(__p->stack[0]); \
+})
+
+/*
  * What a break's description is made of until someone reads it; its
  * strings are kept in the record's b.desc (isol_desc.c).
  */

@@ -126,9 +126,7 @@ void isol_monitor_push(const struct isol_krec *r)
 	raw_spin_lock_irqsave(&isol_ring.lock, flags);
 	slot = &isol_ring.slots[isol_ring.head % isol_ring.size];
 	slot->seq = isol_ring.head++;
-	/* Up to the frames saved: readers use no more (a break's path). */
-	memcpy(&slot->rec, r, offsetof(struct isol_krec, stack) +
-	       r->nr_stack * sizeof(r->stack[0]));
+	memcpy(&slot->rec, r, isol_size_to_frames(r));
 	/* Not logging now: this record is never logged later either. */
 	if (!READ_ONCE(log_breaks))
 		isol_ring.log_next = isol_ring.head;
