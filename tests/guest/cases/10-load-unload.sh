@@ -20,4 +20,17 @@ echo "$log" | grep -v -e 'task_isolation: version ' \
 	-e 'loading out-of-tree module taints kernel' \
 	-e 'module verification failed' \
 	-e 'task_isolation: CET-IBT: quiescing without' | grep . && fail "unexpected log lines"
+
+# The device is complete when its uevent goes out: each nohz_full CPU's
+# directory is there for a listener woken by the "add" (isol_uevent).
+cpus=
+for r in $(tr ',' ' ' </sys/devices/system/cpu/nohz_full); do
+	case "$r" in
+	*-*) cpus="$cpus $(seq "${r%-*}" "${r#*-}")" ;;
+	[0-9]*) cpus="$cpus $r" ;;
+	esac
+done
+# shellcheck disable=SC2086
+isol_uevent /sbin/modprobe $cpus || fail "the device was incomplete at its uevent"
+rmmod task_isolation || fail "rmmod after the uevent check failed"
 exit 0

@@ -1714,6 +1714,228 @@ static void t_tick_dep(int unused)
 	_exit(0);
 }
 
+/*
+ * What another thread does to the enabling thread @tid while it quiesces:
+ * from CPU @from (a busy CPU 2 keeps quiescing going until it leaves), after
+ * @delay_ms, set its affinity to @to_mask.
+ */
+struct mover {
+	pid_t tid;
+	int from;
+	unsigned int delay_ms;
+	unsigned long to_mask;
+	volatile int ready;
+};
+
+static void set_mask(pid_t tid, unsigned long mask)
+{
+	cpu_set_t set;
+	int cpu;
+
+	CPU_ZERO(&set);
+	for (cpu = 0; cpu < 64; cpu++)
+		if (mask & (1UL << cpu))
+			CPU_SET(cpu, &set);
+	CHECK(sched_setaffinity(tid, sizeof(set), &set) == 0,
+	      "affinity of %d to 0x%lx: %s", tid, mask, strerror(errno));
+}
+
+static void *move_later(void *arg)
+{
+	struct mover *m = arg;
+
+	set_mask(0, 1UL << m->from);
+	m->ready = 1;
+	spin_ms(m->delay_ms);
+	set_mask(m->tid, m->to_mask);
+	/* Leave CPU 2 at once: from here on the CPU can go quiet. */
+	set_mask(0, 1UL << 0);
+	return NULL;
+}
+
+static int enable_while_moved(int fd, struct mover *m, struct isol_enable *res)
+{
+	struct isol_opts o = { .mode = ISOL_MODE_LOG_ONLY,
+			       .quiesce_timeout_ns = 3000000000ULL };
+	pthread_t th;
+	int ret;
+
+	m->tid = gettid();
+	CHECK(pthread_create(&th, NULL, move_later, m) == 0, "thread");
+	CHECK(spin_until(&m->ready, 5000), "mover never started");
+	ret = isol_enable(fd, &o, res);
+	pthread_join(th, NULL);
+	if (!ret)
+		isol_disable(fd);
+	return ret;
+}
+
+/*
+ * Moved to CPU 1 while quiescing, with a CPU-time timer holding the tick
+ * until then: EAGAIN says the task was off its CPU, and nothing else: not
+ * "runnable", and not the tick dependency its CPU had before the move.
+ */
+static void t_moved_while_quiescing(int unused)
+{
+	struct itimerval it = { .it_value = { .tv_sec = 100 } };
+	struct mover m = { .from = 0, .delay_ms = 300, .to_mask = 1UL << 1 };
+	struct isol_enable res;
+	int fd, ret;
+
+	(void)unused;
+	fd = prepare(2);
+	CHECK(setitimer(ITIMER_VIRTUAL, &it, NULL) == 0, "setitimer");
+	ret = enable_while_moved(fd, &m, &res);
+	CHECK(ret == -EAGAIN && res.reason == ISOL_REASON_NOT_QUIET,
+	      "ret %d reason %s", ret, isol_reason_str(res.reason));
+	CHECK(res.busy == ISOL_BUSY_OFF_CPU && !res.tick_dep,
+	      "busy 0x%x tick_dep 0x%x, want 0x%x and none", res.busy,
+	      res.tick_dep, ISOL_BUSY_OFF_CPU);
+	_exit(0);
+}
+
+/*
+ * Affinity widened to CPUs 2-3 while quiescing, by a thread that kept CPU 2
+ * busy until then: the task stays on CPU 2 (no load balancing between
+ * isolcpus=domain CPUs), the CPU goes quiet, and publishing refuses what
+ * the first check let through.
+ */
+static void t_affinity_at_publish(int unused)
+{
+	struct mover m = { .from = 2, .delay_ms = 300,
+			   .to_mask = (1UL << 2) | (1UL << 3) };
+	struct isol_enable res;
+	int fd, ret;
+
+	(void)unused;
+	fd = prepare(2);
+	ret = enable_while_moved(fd, &m, &res);
+	CHECK(ret == -EINVAL && res.reason == ISOL_REASON_AFFINITY,
+	      "ret %d reason %s busy 0x%x", ret, isol_reason_str(res.reason),
+	      res.busy);
+	CHECK(read_module_value("isolated") == 0, "count %ld",
+	      read_module_value("isolated"));
+	_exit(0);
+}
+
+static char last_stack[4096];
+
+/*
+ * Whether /proc/@pid/stack (kept in last_stack) names @fn: anywhere, or
+ * (@mutex_wait) as the first frame of the module, with only a mutex's
+ * frames above it. Functions marked __sched are not shown: a mutex's slow
+ * path is, as are the scheduler's, except rt_mutex_schedule() on RT
+ * kernels and whatever else of the rt_mutex's own is not.
+ */
+static bool stack_has(pid_t pid, const char *fn, bool mutex_wait)
+{
+	char path[64], *line, *next;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	n = read(fd, last_stack, sizeof(last_stack) - 1);
+	close(fd);
+	last_stack[n > 0 ? n : 0] = 0;
+	if (!mutex_wait)
+		return strstr(last_stack, fn);
+	for (line = last_stack; *line; line = next + 1) {
+		next = strchrnul(line, '\n');
+		if (strstr(line, "] isol_"))
+			return !strncmp(strstr(line, "] isol_") + 2, fn, strlen(fn));
+		if (!memmem(line, next - line, "mutex", 5) || !*next)
+			return false;
+	}
+	return false;
+}
+
+/* Poll until stack_has(); false after about @ms. */
+static bool wait_stack(pid_t pid, const char *fn, bool mutex_wait,
+		       unsigned int ms)
+{
+	unsigned int i;
+
+	for (i = 0; i < ms; i++) {
+		if (stack_has(pid, fn, mutex_wait))
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+/*
+ * An enable waiting for isol_mutex dies at once of SIGKILL. The last task
+ * to leave, with hooks_linger_ms=0, removes the hooks under the mutex (RCU
+ * tasks grace periods: hundreds of milliseconds here); a second task's
+ * enable waits for it and is killed. It must be gone while the first task's
+ * DISABLE is still removing the hooks.
+ */
+static void t_enable_killable(int unused)
+{
+	struct shared *s = shared_new();
+	int status, fd, tries, ok = 0, killed = 0, waited = 0;
+	pid_t a, b;
+
+	(void)unused;
+	CHECK(write_file(LINGER_PARAM, "0") == 0, "set hooks_linger_ms 0");
+	for (tries = 0; tries < 3 && !ok; tries++) {
+		s->ready = s->release = s->result = 0;
+		a = fork_isolated(s, 2, ISOL_MODE_LOG_ONLY, 0, &fd);
+		if (!a) {
+			spin_until(&s->release, 10000);
+			isol_disable(fd);
+			s->result = 1;
+			_exit(0);
+		}
+		b = fork();
+		CHECK(b >= 0, "fork");
+		if (!b) {
+			int fd3 = prepare(3);
+			struct isol_opts o = { .mode = ISOL_MODE_LOG_ONLY };
+			struct isol_enable res;
+
+			while (s->ready != 2)
+				_mm_pause();
+			isol_enable(fd3, &o, &res);
+			_exit(3);
+		}
+		s->release = 1;
+		/* The hooks' removal holds the mutex (isol_hooks_*). */
+		if (wait_stack(a, "isol_hooks_", false, 2000)) {
+			s->ready = 2;
+			/*
+			 * Asleep in isol_enable() itself, under a mutex's
+			 * frames only: quiescing shows isol_quiesce, waiting
+			 * for a cleanup __flush_work.
+			 */
+			if (wait_stack(b, "isol_enable+", true, 2000) &&
+			    !s->result) {
+				kill(b, SIGKILL);
+				killed = waitpid(b, &status, 0) == b &&
+					 WIFSIGNALED(status) &&
+					 WTERMSIG(status) == SIGKILL;
+				waited = s->result;
+				ok = 1;
+			}
+		}
+		if (!ok)
+			diag("try %d: no enable caught waiting; last stack read:\n%s",
+			     tries + 1, last_stack);
+		s->ready = 2;
+		kill(b, SIGKILL);
+		waitpid(b, &status, 0);
+		expect_exit_ok(a, "isolated task");
+	}
+	CHECK(write_file(LINGER_PARAM, "-1") == 0, "restore hooks_linger_ms");
+	CHECK(ok, "never caught an enable waiting for the mutex");
+	CHECK(killed, "the enabling task did not die of SIGKILL");
+	CHECK(!waited, "the killed enable waited for the hooks' removal");
+	_exit(0);
+}
+
 struct timer_ctx {
 	struct shared *s;
 	unsigned long long ticks;
@@ -2046,6 +2268,12 @@ static const struct test tests[] = {
 	  t_cpu_offline, 0, 0, 30 },
 	{ "tick-dep", "a tick dependency (CPU-time timer): EAGAIN naming it",
 	  t_tick_dep, 0, 0, 10 },
+	{ "moved-while-quiescing", "moved off its CPU while quiescing: EAGAIN says off its CPU, not runnable, and no tick dependency seen before the move",
+	  t_moved_while_quiescing, 0, 0, 20 },
+	{ "affinity-at-publish", "affinity widened while quiescing: publishing refuses it (EINVAL, affinity)",
+	  t_affinity_at_publish, 0, 0, 20 },
+	{ "enable-killable", "an enable waiting for the module's mutex dies at once of SIGKILL",
+	  t_enable_killable, 0, 0, 60 },
 	{ "timer", "log-only: ticks forced by a process CPU timer are timer breaks",
 	  t_timer, 0, 0, 10 },
 	{ "exception", "strict: an exception (int3) breaks; its own SIGTRAP reaches the handler, no strict signal",
