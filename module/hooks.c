@@ -18,6 +18,7 @@
 #include <linux/ftrace.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
+#include <linux/irq.h>
 #include <linux/irq_work.h>
 #include <linux/module.h>
 #include <linux/ptrace.h>
@@ -28,8 +29,12 @@
 #include <linux/tick.h>
 #include <linux/tracepoint.h>
 #include <linux/unistd.h>
+#include <asm/apicdef.h>
+#include <asm/irq_vectors.h>
+#include <asm/special_insns.h>
 #include <asm/syscall.h>
 #include <asm/trap_pf.h>
+#include <asm/trapnr.h>
 #include <asm/unistd.h>
 #include "isol.h"
 #include "isol_compat.h"
@@ -192,86 +197,6 @@ void isol_note_own_ioctl(struct isol_file *ifile)
 }
 
 /*
- * The entry code stores the syscall number in orig_ax before context
- * tracking runs, and -1 for interrupts and exceptions (entry_64.S, the
- * compat entries, FRED); TS_COMPAT is already set for compat syscalls.
- * int $0x80 emulation stores the number only after this point, so
- * isol_probe_user_enter() classifies that entry.
- */
-static void isol_probe_user_exit(void *data, int dummy)
-{
-	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
-	struct isol_task *t = rcu_dereference_sched(pc->owner);
-	const struct pt_regs *regs;
-
-	if (!t || t->task != current)
-		return;
-	pc->in_kernel = true;
-	pc->classified = false;
-	pc->ioctl_due = false;
-	pc->own_ioctl = false;
-	isol_account_entry(t, pc);
-	regs = task_pt_regs(current);
-	if (regs->orig_ax != -1UL)
-		isol_classify_syscall(t, pc, regs, in_ia32_syscall());
-}
-
-static void isol_probe_user_enter(void *data, int dummy)
-{
-	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
-	struct isol_task *t = rcu_dereference_sched(pc->owner);
-	const struct pt_regs *regs;
-
-	if (!t || t->task != current || !pc->in_kernel)
-		return;
-	pc->in_kernel = false;
-	/* A sender or intruder noted while it was in the kernel is not news. */
-	WRITE_ONCE(pc->sender_set, false);
-	WRITE_ONCE(pc->intruder_set, false);
-	regs = task_pt_regs(current);
-	if (!pc->classified && regs->orig_ax != -1UL) {
-		/*
-		 * Entered as an exception, leaving as a syscall: int $0x80.
-		 * TS_COMPAT is already cleared on the way out.
-		 */
-		isol_classify_syscall(t, pc, regs, true);
-	} else if (!pc->classified) {
-		/* No hook saw why the kernel was entered. */
-		pc->classified = true;
-		isol_break_local(t, ISOL_CAUSE_UNKNOWN, 0, 0, NULL,
-				 "kernel entry of unknown cause");
-	} else {
-		isol_flush_remote(t);
-	}
-	/* One of the module's ioctl numbers, not on the task's own file. */
-	if (pc->ioctl_due && !pc->own_ioctl) {
-		pc->ioctl_due = false;
-		isol_syscall_break(t, regs, pc->ioctl_compat);
-	}
-	isol_account_return(t, pc);
-	/*
-	 * The exit work loop has already run: if isolation just ended, a
-	 * self-interrupt makes the task enter again at once, so that the
-	 * queued work delivers the signal now rather than at some later entry.
-	 */
-	if (atomic_read(&t->state) != ISOL_STATE_ISOLATED)
-		irq_work_queue(&t->defer);
-}
-
-static void isol_probe_page_fault(void *data, unsigned long address,
-				  struct pt_regs *regs, unsigned long error_code)
-{
-	struct isol_task *t = isol_entry_owner();
-
-	if (t)
-		isol_break_local(t, ISOL_CAUSE_PAGE_FAULT, address, 0, NULL,
-				 "page fault at 0x%lx (%s%s)", address,
-				 error_code & X86_PF_INSTR ? "exec" :
-				 error_code & X86_PF_WRITE ? "write" : "read",
-				 error_code & X86_PF_PROT ? ", protection" : "");
-}
-
-/*
  * The callback of the hrtimer this timer interrupt is about to run: the
  * first one to expire on this CPU. The interrupt came from user space, so
  * this CPU holds no hrtimer lock; other CPUs may, briefly.
@@ -294,16 +219,6 @@ static unsigned long isol_next_hrtimer_func(void)
 		func = (unsigned long)ACCESS_PRIVATE(timer, function);
 	raw_spin_unlock_irqrestore(&base->lock, flags);
 	return func;
-}
-
-static void isol_probe_timer(void *data, int vector)
-{
-	struct isol_task *t = isol_entry_owner();
-
-	if (t)
-		isol_break_local(t, ISOL_CAUSE_TIMER, vector,
-				 isol_next_hrtimer_func(), NULL,
-				 "timer interrupt");
 }
 
 /*
@@ -383,48 +298,185 @@ static void isol_break_ipi(struct isol_task *t, u32 cause, int vector,
 		isol_break_local(t, cause, vector, 0, NULL, "%s", what);
 }
 
-static void isol_probe_call_function(void *data, int vector)
-{
-	struct isol_task *t = isol_entry_owner();
+/* Long enough for the names drivers give, cut beyond. */
+#define ISOL_IRQ_NAME_LEN	32
 
-	if (t)
-		isol_break_ipi(t, ISOL_CAUSE_IPI_CALL, vector, "function call IPI");
+/*
+ * The device interrupt @vector is about to be handled: name it. Its
+ * action is read under the descriptor's lock, which free_irq() takes to
+ * unlink it, and the name copied out before the lock is dropped.
+ */
+static void isol_break_device_irq(struct isol_task *t, unsigned int vector)
+{
+	struct irq_desc *desc = NULL;
+	char name[ISOL_IRQ_NAME_LEN] = "?";
+	unsigned long handler = 0;
+	unsigned int irq = 0;
+
+	if (isol_sym.vector_irq)
+		desc = this_cpu_ptr(isol_sym.vector_irq)[0][vector];
+	if (IS_ERR_OR_NULL(desc)) {
+		isol_break_local(t, ISOL_CAUSE_IRQ, vector, 0, NULL,
+				 "device interrupt, vector 0x%x", vector);
+		return;
+	}
+	raw_spin_lock(&desc->lock);
+	irq = desc->irq_data.irq;
+	if (desc->action) {
+		handler = (unsigned long)desc->action->handler;
+		if (desc->action->name)
+			strscpy(name, desc->action->name, sizeof(name));
+	}
+	raw_spin_unlock(&desc->lock);
+	isol_break_local(t, ISOL_CAUSE_IRQ, irq, handler, NULL, "irq %d (%s)",
+			 (int)irq, name);
 }
 
-static void isol_probe_reschedule(void *data, int vector)
+/* The vector the local APIC has in service, 0 when none (an exception). */
+static unsigned int isol_vector_in_service(void)
 {
-	struct isol_task *t = isol_entry_owner();
+	unsigned int i, bits;
 
-	if (t)
-		isol_break_ipi(t, ISOL_CAUSE_IPI_RESCHED, vector, "reschedule IPI");
+	/* Booted without a local APIC (nolapic): its page is not mapped. */
+	if (!boot_cpu_has(X86_FEATURE_APIC))
+		return 0;
+	/* System vectors, the usual case, are in the last register. */
+	for (i = APIC_ISR_NR; i-- > 0;) {
+		bits = isol_apic_read(APIC_ISR + i * 0x10);
+		if (bits)
+			return i * 32 + __fls(bits);
+	}
+	return 0;
 }
 
-static void isol_probe_irq_work(void *data, int vector)
+/*
+ * The isolated task entered the kernel by an interrupt or an exception,
+ * and no handler has run yet: an interrupt's vector is in service in the
+ * local APIC, so its cause is known here, on this CPU, with no hook on any
+ * interrupt path. An exception has none: a page fault shows in the task's
+ * fault count by its return (isol_probe_user_enter()), one that raises a
+ * signal in the signal probe.
+ */
+static void isol_classify_interrupt(struct isol_task *t, struct isol_cpu *pc)
 {
-	struct isol_task *t = isol_entry_owner();
+	unsigned int vector = isol_vector_in_service();
 
-	if (t)
+	pc->entry_irq = vector != 0;
+	pc->entry_exception = vector == 0;
+	if (!vector) {
+		pc->entry_faults = current->min_flt + current->maj_flt;
+		pc->entry_cr2 = read_cr2();
+		return;
+	}
+	pc->classified = true;
+	switch (vector) {
+	case LOCAL_TIMER_VECTOR:
+		isol_break_local(t, ISOL_CAUSE_TIMER, vector,
+				 isol_next_hrtimer_func(), NULL,
+				 "timer interrupt");
+		break;
+	case CALL_FUNCTION_VECTOR:
+	case CALL_FUNCTION_SINGLE_VECTOR:
+		isol_break_ipi(t, ISOL_CAUSE_IPI_CALL, vector,
+			       "function call IPI");
+		break;
+	case RESCHEDULE_VECTOR:
+		isol_break_ipi(t, ISOL_CAUSE_IPI_RESCHED, vector,
+			       "reschedule IPI");
+		break;
+	case IRQ_WORK_VECTOR:
 		isol_break_local(t, ISOL_CAUSE_IPI_IRQ_WORK, vector, 0, NULL,
 				 "irq_work IPI");
+		break;
+	default:
+		if (vector >= FIRST_SYSTEM_VECTOR)
+			isol_break_local(t, ISOL_CAUSE_VECTOR, vector, 0, NULL,
+					 "interrupt vector 0x%x", vector);
+		else
+			isol_break_device_irq(t, vector);
+		break;
+	}
 }
 
-static void isol_probe_vector(void *data, int vector)
+/*
+ * The entry code stores the syscall number in orig_ax before context
+ * tracking runs, and -1 for interrupts and exceptions (entry_64.S, the
+ * compat entries, FRED); TS_COMPAT is already set for compat syscalls.
+ * int $0x80 emulation stores the number only after this point, so
+ * isol_probe_user_enter() classifies that entry.
+ */
+static void isol_probe_user_exit(void *data, int dummy)
 {
-	struct isol_task *t = isol_entry_owner();
+	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
+	struct isol_task *t = rcu_dereference_sched(pc->owner);
+	const struct pt_regs *regs;
 
-	if (t)
-		isol_break_local(t, ISOL_CAUSE_VECTOR, vector, 0, NULL,
-				 "interrupt vector 0x%x", vector);
+	if (!t || t->task != current)
+		return;
+	pc->in_kernel = true;
+	pc->classified = false;
+	pc->ioctl_due = false;
+	pc->own_ioctl = false;
+	isol_account_entry(t, pc);
+	regs = task_pt_regs(current);
+	if (regs->orig_ax != -1UL) {
+		pc->entry_irq = false;
+		pc->entry_exception = false;
+		isol_classify_syscall(t, pc, regs, in_ia32_syscall());
+	} else {
+		isol_classify_interrupt(t, pc);
+	}
 }
 
-static void isol_probe_irq(void *data, int irq, struct irqaction *action)
+static void isol_probe_user_enter(void *data, int dummy)
 {
-	struct isol_task *t = isol_entry_owner();
+	struct isol_cpu *pc = this_cpu_ptr(&isol_cpus);
+	struct isol_task *t = rcu_dereference_sched(pc->owner);
+	const struct pt_regs *regs;
 
-	if (t)
-		isol_break_local(t, ISOL_CAUSE_IRQ, irq,
-				 (unsigned long)action->handler, NULL,
-				 "irq %d (%s)", irq, action->name ?: "?");
+	if (!t || t->task != current || !pc->in_kernel)
+		return;
+	pc->in_kernel = false;
+	/* A sender or intruder noted while it was in the kernel is not news. */
+	WRITE_ONCE(pc->sender_set, false);
+	WRITE_ONCE(pc->intruder_set, false);
+	regs = task_pt_regs(current);
+	if (!pc->classified && regs->orig_ax != -1UL) {
+		/*
+		 * Entered as an exception, leaving as a syscall: int $0x80.
+		 * TS_COMPAT is already cleared on the way out.
+		 */
+		isol_classify_syscall(t, pc, regs, true);
+	} else if (!pc->classified && pc->entry_exception &&
+		   current->min_flt + current->maj_flt != pc->entry_faults) {
+		/*
+		 * Counted by the fault handler: a page fault, now resolved.
+		 * Its error code is gone (the entry took it out of orig_ax).
+		 */
+		pc->classified = true;
+		isol_break_local(t, ISOL_CAUSE_PAGE_FAULT, pc->entry_cr2, 0,
+				 NULL, "page fault at 0x%lx", pc->entry_cr2);
+	} else if (!pc->classified) {
+		/* Nothing told why the kernel was entered. */
+		pc->classified = true;
+		isol_break_local(t, ISOL_CAUSE_UNKNOWN, 0, 0, NULL,
+				 "kernel entry of unknown cause");
+	} else {
+		isol_flush_remote(t);
+	}
+	/* One of the module's ioctl numbers, not on the task's own file. */
+	if (pc->ioctl_due && !pc->own_ioctl) {
+		pc->ioctl_due = false;
+		isol_syscall_break(t, regs, pc->ioctl_compat);
+	}
+	isol_account_return(t, pc);
+	/*
+	 * The exit work loop has already run: if isolation just ended, a
+	 * self-interrupt makes the task enter again at once, so that the
+	 * queued work delivers the signal now rather than at some later entry.
+	 */
+	if (atomic_read(&t->state) != ISOL_STATE_ISOLATED)
+		irq_work_queue(&t->defer);
 }
 
 /*
@@ -434,9 +486,19 @@ static void isol_probe_irq(void *data, int irq, struct irqaction *action)
 static void isol_probe_signal(void *data, int sig, struct kernel_siginfo *info,
 			      struct task_struct *task, int group, int result)
 {
+	const struct thread_struct *th = &current->thread;
 	struct isol_task *t = isol_entry_owner();
 
-	if (t)
+	if (!t)
+		return;
+	/* A page fault that raises a signal leaves its trap, address and code. */
+	if ((sig == SIGSEGV || sig == SIGBUS) && th->trap_nr == X86_TRAP_PF)
+		isol_break_local(t, ISOL_CAUSE_PAGE_FAULT, th->cr2, 0, NULL,
+				 "page fault at 0x%lx (%s%s)", th->cr2,
+				 th->error_code & X86_PF_INSTR ? "exec" :
+				 th->error_code & X86_PF_WRITE ? "write" : "read",
+				 th->error_code & X86_PF_PROT ? ", protection" : "");
+	else
 		isol_break_local(t, ISOL_CAUSE_EXCEPTION, sig, 0, NULL,
 				 "exception (signal %d)", sig);
 }
@@ -494,7 +556,9 @@ static void isol_probe_sched_switch(void *data, bool preempt,
 	struct isol_task *t = rcu_dereference_sched(pc->owner);
 	struct isol_remote r;
 
-	if (!t || t->task != prev || !pc->in_kernel || pc->classified)
+	/* An exception that sleeps is most likely a page fault: see the return. */
+	if (!t || t->task != prev || !pc->in_kernel || pc->classified ||
+	    pc->entry_exception)
 		return;
 	pc->classified = true;
 	pc->entry_cause = ISOL_CAUSE_PREEMPTED;
@@ -734,22 +798,6 @@ struct isol_hook {
 static struct isol_hook isol_hooks[] = {
 	ISOL_TP("kernel entry", "user_exit", isol_probe_user_exit, true),
 	ISOL_TP("return to user", "user_enter", isol_probe_user_enter, true),
-	ISOL_TP("page fault", "page_fault_user", isol_probe_page_fault, true),
-	ISOL_TP("timer interrupt", "local_timer_entry", isol_probe_timer, true),
-	ISOL_TP("function call IPI", "call_function_entry",
-		isol_probe_call_function, true),
-	ISOL_TP("function call IPI", "call_function_single_entry",
-		isol_probe_call_function, true),
-	ISOL_TP("reschedule IPI", "reschedule_entry", isol_probe_reschedule, true),
-	ISOL_TP("irq_work IPI", "irq_work_entry", isol_probe_irq_work, true),
-	ISOL_TP("system vector", "spurious_apic_entry", isol_probe_vector, false),
-	ISOL_TP("system vector", "error_apic_entry", isol_probe_vector, false),
-	ISOL_TP("system vector", "x86_platform_ipi_entry", isol_probe_vector, false),
-	ISOL_TP("system vector", "thermal_apic_entry", isol_probe_vector, false),
-	ISOL_TP("system vector", "threshold_apic_entry", isol_probe_vector, false),
-	ISOL_TP("system vector", "deferred_error_apic_entry", isol_probe_vector,
-		false),
-	ISOL_TP("device interrupt", "irq_handler_entry", isol_probe_irq, true),
 	ISOL_TP("exception", "signal_generate", isol_probe_signal, false),
 	ISOL_TP("signal delivery", "signal_deliver", isol_probe_signal_deliver,
 		true),

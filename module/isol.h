@@ -33,6 +33,7 @@
 #include <linux/timekeeping.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
+#include <asm/hw_irq.h>
 #include <uapi/linux/task_isolation.h>
 
 struct device;
@@ -197,6 +198,10 @@ struct isol_cpu {
 	bool ioctl_due;			/* it is an ioctl that may be ours */
 	bool ioctl_compat;		/* ... made through a 32-bit entry */
 	bool own_ioctl;			/* our handler ran it on the task's file */
+	bool entry_irq;			/* that entry is an interrupt */
+	bool entry_exception;		/* ... or an exception, cause not known */
+	unsigned long entry_faults;	/* the task's fault count at that entry */
+	unsigned long entry_cr2;	/* CR2 at that entry */
 	u32 entry_cause;		/* enum isol_cause of that entry */
 	u64 entry_clock;		/* local_clock() at that entry */
 	u64 return_clock;		/* local_clock() at the last return */
@@ -313,6 +318,8 @@ struct isol_symbols {
 	const unsigned long *sys_call_table;
 	const unsigned long *ia32_sys_call_table;
 	unsigned long sched_ttwu_pending;
+	/* Each vector's interrupt, to name a device interrupt. */
+	vector_irq_t __percpu *vector_irq;
 	const char *route;		/* how the addresses were found */
 };
 

@@ -10,6 +10,8 @@
 #include <linux/ftrace.h>
 #include <linux/mm.h>
 #include <linux/ptrace.h>
+#include <asm/apic.h>
+#include <asm/msr.h>
 
 /* Argument @n of the traced function, from an ftrace callback. */
 #ifdef ftrace_regs_get_argument
@@ -37,5 +39,24 @@
 #else
 #define isol_mm_thp_disabled(mm) test_bit(MMF_DISABLE_THP, &(mm)->flags)
 #endif
+
+/*
+ * A local APIC register of this CPU. apic_read() became a static call
+ * that modules cannot link (7.x): read it as the APIC is driven instead,
+ * by MSR in x2APIC mode, else through its MMIO page.
+ */
+static inline u32 isol_apic_read(u32 reg)
+{
+	u64 val;
+
+	if (!x2apic_mode)
+		return native_apic_mem_read(reg);
+#ifdef rdmsrq
+	rdmsrq(APIC_BASE_MSR + (reg >> 4), val);
+#else
+	rdmsrl(APIC_BASE_MSR + (reg >> 4), val);
+#endif
+	return val;
+}
 
 #endif /* _ISOL_COMPAT_H */

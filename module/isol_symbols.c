@@ -171,6 +171,7 @@ enum {
 	ISOL_SYM_SYS_CALL_TABLE,
 	ISOL_SYM_IA32_SYS_CALL_TABLE,
 	ISOL_SYM_TTWU_PENDING,
+	ISOL_SYM_VECTOR_IRQ,
 	ISOL_SYM_MEMCG_DRAIN,
 	ISOL_SYM_MEMCG_DRAIN_SPLIT,
 	ISOL_SYM_OBJ_DRAIN_SPLIT,
@@ -187,6 +188,7 @@ int isol_symbols_init(void)
 		[ISOL_SYM_SYS_CALL_TABLE] = { "sys_call_table" },
 		[ISOL_SYM_IA32_SYS_CALL_TABLE] = { "ia32_sys_call_table" },
 		[ISOL_SYM_TTWU_PENDING] = { "sched_ttwu_pending" },
+		[ISOL_SYM_VECTOR_IRQ] = { "vector_irq" },
 		[ISOL_SYM_MEMCG_DRAIN] = { "drain_local_stock" },
 		[ISOL_SYM_MEMCG_DRAIN_SPLIT] = { "drain_local_memcg_stock" },
 		[ISOL_SYM_OBJ_DRAIN_SPLIT] = { "drain_local_obj_stock" },
@@ -230,6 +232,8 @@ int isol_symbols_init(void)
 	isol_sym.ia32_sys_call_table = (const unsigned long *)
 				       want[ISOL_SYM_IA32_SYS_CALL_TABLE].addr;
 	isol_sym.sched_ttwu_pending = want[ISOL_SYM_TTWU_PENDING].addr;
+	isol_sym.vector_irq = (vector_irq_t __percpu *)
+			      want[ISOL_SYM_VECTOR_IRQ].addr;
 
 	if (isol_quiesce_skipped())
 		pr_info("%s: quiescing without%s%s%s%s (see /sys/class/misc/task_isolation/quiesce)\n",

@@ -507,7 +507,8 @@ void isol_break_local(struct isol_task *t, u32 cause, u64 detail,
 	 * blkcg: about 130 instructions on 6.1). Not from a syscall or a
 	 * fault: TWA_SIGNAL would cut short the syscall's sleeps.
 	 */
-	isol_queue_twork(t, READ_ONCE(t->signal_due) && in_hardirq() ?
+	isol_queue_twork(t, READ_ONCE(t->signal_due) &&
+			 this_cpu_read(isol_cpus.entry_irq) ?
 			 TWA_SIGNAL : TWA_RESUME);
 }
 

@@ -1619,14 +1619,30 @@ static void linger_refused(const char *val)
 	CHECK(read_value(LINGER_PARAM) == -1, "hooks_linger_ms changed by %s", val);
 }
 
+/*
+ * Events every CPU takes on its syscall, interrupt and page-fault paths:
+ * the module classifies those on the isolated CPU's own entry instead.
+ */
+static const char *const entry_path_events[] = {
+	"sys_enter", "sys_exit", "x64_sys_call", "page_fault_user",
+	"page_fault_kernel", "irq_handler_entry", "local_timer_entry",
+	"call_function_entry", "call_function_single_entry",
+	"reschedule_entry", "irq_work_entry", "_apic_entry",
+	"x86_platform_ipi_entry",
+};
+
 static void t_hooks(int unused)
 {
 	long linger = read_value(LINGER_PARAM);
+	size_t e;
 	int armed, i;
 
 	(void)unused;
 	CHECK(linger == -1, "hooks_linger_ms defaults to %ld", linger);
 	CHECK(count_hooks("armed") == 0, "hooks armed with nobody isolated");
+	for (e = 0; e < sizeof(entry_path_events) / sizeof(entry_path_events[0]); e++)
+		CHECK(count_hooks(entry_path_events[e]) == 0,
+		      "a hook on every CPU's entry path: %s", entry_path_events[e]);
 	armed = isolate_and_leave();
 	CHECK(armed > 0 && count_hooks("missing ") + armed + count_hooks("ready") > 0,
 	      "%d hooks armed while isolated", armed);
@@ -2262,7 +2278,7 @@ static const struct test tests[] = {
 	  t_not_quiet, 0, 0, 10 },
 	{ "threads", "threads of one process isolate one by one, each on its own CPU",
 	  t_threads, 0, 0, 20 },
-	{ "hooks", "hooks are armed while a task is isolated and then kept; with hooks_linger_ms=0 they go with it, with 2000 they linger, then go",
+	{ "hooks", "no hook on the syscall, interrupt or page-fault path; hooks are armed while a task is isolated and then kept; with hooks_linger_ms=0 they go with it, with 2000 they linger, then go",
 	  t_hooks, 0, 0, 20 },
 	{ "cpu-offline", "the isolated CPU going offline ends isolation with its cause",
 	  t_cpu_offline, 0, 0, 30 },
