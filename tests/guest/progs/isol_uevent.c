@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +47,7 @@ int main(int argc, char **argv)
 {
 	struct sched_param sp = { .sched_priority = 50 };
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	struct timeval wait = { .tv_sec = 60 };
 	char buf[8192], path[128];
 	int sock, status, i, j, missing = 0;
 	ssize_t n;
@@ -56,7 +58,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	sock = socket(AF_NETLINK, SOCK_DGRAM, NETLINK_KOBJECT_UEVENT);
-	if (sock < 0 || bind(sock, (struct sockaddr *)&sa, sizeof(sa))) {
+	/* A module that never loads must not hang the case: 60 s at most. */
+	if (sock < 0 || bind(sock, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait))) {
 		perror("uevent socket");
 		return 2;
 	}
@@ -79,7 +83,8 @@ int main(int argc, char **argv)
 	for (;;) {
 		n = recv(sock, buf, sizeof(buf) - 1, 0);
 		if (n < 0) {
-			perror("recv");
+			perror("no uevent of the device");
+			waitpid(loader, &status, 0);
 			return 2;
 		}
 		buf[n] = 0;
