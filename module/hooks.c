@@ -354,8 +354,8 @@ static unsigned int isol_vector_in_service(void)
  * and no handler has run yet: an interrupt's vector is in service in the
  * local APIC, so its cause is known here, on this CPU, with no hook on any
  * interrupt path. An exception has none: a page fault shows in the task's
- * fault count by its return (isol_probe_user_enter()), one that raises a
- * signal in the signal probe.
+ * fault count once handled (isol_classify_fault(), from the task work
+ * queued here), one that raises a signal in the signal probe.
  */
 static void isol_classify_interrupt(struct isol_task *t, struct isol_cpu *pc)
 {
@@ -366,6 +366,7 @@ static void isol_classify_interrupt(struct isol_task *t, struct isol_cpu *pc)
 	if (!vector) {
 		pc->entry_faults = current->min_flt + current->maj_flt;
 		pc->entry_cr2 = read_cr2();
+		isol_queue_exit_work(t);
 		return;
 	}
 	pc->classified = true;
@@ -396,6 +397,33 @@ static void isol_classify_interrupt(struct isol_task *t, struct isol_cpu *pc)
 			isol_break_device_irq(t, vector);
 		break;
 	}
+}
+
+/*
+ * The task work queued at an exception entry runs on the way out, after
+ * the handler and before the return to user space; the fault handler has
+ * counted a page fault by then. Recorded here, the fault is quiesced
+ * again by that same work (its page in the LRU batch, its vmstat deltas:
+ * 6.1's vmstat shepherd otherwise wakes a worker on the CPU within a
+ * second), and its strict-mode signal is sent without a second entry.
+ * Process context; the task is current.
+ */
+void isol_classify_fault(struct isol_task *t)
+{
+	struct isol_cpu *pc;
+
+	/* The entry's per-CPU fields are the CPU's while the task owns it. */
+	preempt_disable();
+	pc = this_cpu_ptr(&isol_cpus);
+	if (rcu_dereference_sched(pc->owner) == t && pc->in_kernel &&
+	    !pc->classified && pc->entry_exception &&
+	    current->min_flt + current->maj_flt != pc->entry_faults) {
+		pc->classified = true;
+		/* Its error code is gone: the entry took it out of orig_ax. */
+		isol_break_local(t, ISOL_CAUSE_PAGE_FAULT, pc->entry_cr2, 0,
+				 NULL, "page fault at 0x%lx", pc->entry_cr2);
+	}
+	preempt_enable();
 }
 
 /*
@@ -447,15 +475,6 @@ static void isol_probe_user_enter(void *data, int dummy)
 		 * TS_COMPAT is already cleared on the way out.
 		 */
 		isol_classify_syscall(t, pc, regs, true);
-	} else if (!pc->classified && pc->entry_exception &&
-		   current->min_flt + current->maj_flt != pc->entry_faults) {
-		/*
-		 * Counted by the fault handler: a page fault, now resolved.
-		 * Its error code is gone (the entry took it out of orig_ax).
-		 */
-		pc->classified = true;
-		isol_break_local(t, ISOL_CAUSE_PAGE_FAULT, pc->entry_cr2, 0,
-				 NULL, "page fault at 0x%lx", pc->entry_cr2);
 	} else if (!pc->classified) {
 		/* Nothing told why the kernel was entered. */
 		pc->classified = true;

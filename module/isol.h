@@ -245,6 +245,7 @@ void isol_break_deferred(struct isol_task *t, u32 cause, u64 detail,
 bool isol_task_end(struct isol_task *t, u32 end_cause);
 void isol_end_deferred(struct isol_task *t, u32 end_cause);
 void isol_flush_remote(struct isol_task *t);
+void isol_queue_exit_work(struct isol_task *t);
 
 /* isol_thread.c: arming another thread of an isolated program */
 long isol_enable_thread(struct file *file, struct isol_enable *req);
@@ -285,6 +286,7 @@ void isol_trace_break(const struct isol_krec *r);
 
 /* hooks.c */
 void isol_note_own_ioctl(struct isol_file *ifile);
+void isol_classify_fault(struct isol_task *t);
 int isol_hooks_init(void);
 void isol_hooks_exit(void);
 int isol_hooks_get(void);

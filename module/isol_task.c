@@ -280,6 +280,8 @@ static void isol_twork_fn(struct callback_head *head)
 	enum isol_coming coming, if_sent;
 	bool signal_due;
 
+	/* Before work_queued is cleared: the break it records queues nothing. */
+	isol_classify_fault(t);
 	atomic_set(&t->work_queued, 0);
 	/* Set under t->lock by isol_store_break(); taken here once. */
 	signal_due = xchg(&t->signal_due, false);
@@ -337,6 +339,12 @@ static void isol_defer_fn(struct irq_work *work)
 {
 	isol_queue_twork(container_of(work, struct isol_task, defer),
 			 TWA_RESUME);
+}
+
+/* From the task's own kernel entry: the work runs before it returns. */
+void isol_queue_exit_work(struct isol_task *t)
+{
+	isol_queue_twork(t, TWA_RESUME);
 }
 
 /*
