@@ -93,7 +93,12 @@ static void arm_try(struct run_report *r, const struct arm_ctl *ac,
 	ret = isol_enable_thread(ac->fd, a->tid, &ac->opts, ac->strict_after_ns,
 				 &a->res);
 	a->err = -ret;
-	if (ac->verbose)
+	if (ac->verbose && ret && (a->res.reason == ISOL_REASON_AFFINITY ||
+				   a->res.reason == ISOL_REASON_NOT_NOHZ_FULL))
+		msg("thread %s[%d] left cpu %d before it was armed: %s", a->comm,
+		    a->tid, a->cpu,
+		    isol_enable_strerror(ret, &a->res, why, sizeof(why)));
+	else if (ac->verbose)
 		msg("thread %s[%d] pinned to cpu %d: %s", a->comm, a->tid, a->cpu,
 		    ret ? isol_enable_strerror(ret, &a->res, why, sizeof(why)) :
 		    "isolated");
