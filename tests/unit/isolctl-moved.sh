@@ -53,15 +53,11 @@ build_driver driver
 P=$tmp/proc
 S=$tmp/sys
 export ISOLCTL_PROC_ROOT=$P ISOLCTL_SYSFS_ROOT=$S
-put "$P/100/task/100/status" "$(printf 'Name:\tapp\nState:\tS (sleeping)\nTgid:\t100\nCpus_allowed_list:\t1')"
-put "$P/100/task/100/comm" app
-put "$P/100/task/100/children" ""
-put "$P/100/task/101/status" "$(printf 'Name:\tworker0\nState:\tR (running)\nTgid:\t100\nCpus_allowed_list:\t2')"
-put "$P/100/task/101/comm" worker0
-put "$P/100/task/101/children" ""
-for c in 1 2 3; do put "$S/class/misc/task_isolation/cpu$c/state" free; put "$S/class/misc/task_isolation/cpu$c/task" -; done
-put "$S/class/misc/task_isolation/cpu1/state" isolated
-put "$S/class/misc/task_isolation/cpu1/task" "100 app"
+thread "S (sleeping)" 1 100 100 app
+thread "R (running)" 2 100 101 worker0
+cpu 1 isolated "100 app"
+cpu 2 free -
+cpu 3 free -
 
 "$tmp/driver" >"$tmp/out" 2>"$tmp/err" || fail "the driver failed: $(cat "$tmp/err")"
 grep -qx "isolctl: thread worker0\[101\] left cpu 2 before it was armed: CPU 0 is not nohz_full" "$tmp/err" ||

@@ -52,16 +52,6 @@ build_driver driver
 P=$tmp/proc
 S=$tmp/sys
 export ISOLCTL_PROC_ROOT=$P ISOLCTL_SYSFS_ROOT=$S
-# thread STATE CPUS TGID TID COMM [CHILDREN]
-thread() {
-	put "$P/$3/task/$4/status" "$(printf 'Name:\t%s\nState:\t%s\nTgid:\t%s\nCpus_allowed_list:\t%s' "$5" "$1" "$3" "$2")"
-	put "$P/$3/task/$4/comm" "$5"
-	put "$P/$3/task/$4/children" "${6:-}"
-}
-cpu() {
-	put "$S/class/misc/task_isolation/cpu$1/state" "$2"
-	put "$S/class/misc/task_isolation/cpu$1/task" "$3"
-}
 # The command (isolated on cpu 1, asleep) started process 200.
 thread "S (sleeping)" 1 100 100 app "200 "
 thread "R (running)" 2 100 101 worker0       # pinned, polling: asked
