@@ -316,6 +316,20 @@ def print_causes(kern, out):
     if when:
         out.append("  (b) entries, seconds into each repetition's loop "
                    "(first five of each cause): " + "; ".join(when))
+    # The module names each break itself, the sender's function too: an
+    # IPI the trace files under no listed function is named here.
+    named = {}
+    for _, cb in pairs:
+        for r in cb.get("module", {}).get("records", []):
+            what = re.sub(r"\[\d+\]", "", r["desc"])
+            if r["func"]:
+                what += ", " + r["func"]
+            named[what] = named.get(what, 0) + 1
+    if named:
+        out.append("  (b) entries as the module recorded them, all "
+                   "repetitions: " + "; ".join(
+                       "%s: %d" % kv for kv in sorted(named.items(),
+                                                      key=lambda kv: -kv[1])))
     work = {}
     for ca, cb in pairs:
         for w, n in cb["ipi"]["work"].items():

@@ -128,7 +128,9 @@ trace_start() {
 
 # trace_count CPU START_NS END_NS: the entries of the window, by cause,
 # as JSON. Functions only count in hard-IRQ context (flag h or H), so a
-# kworker flushing for itself is not taken for an IPI.
+# kworker flushing for itself is not taken for an IPI. The flag is looked
+# for in the whole flags field: 6.1-rt's lazy preemption adds a column
+# before it, and no other column uses either letter.
 trace_count() {
 	local cpu=$1 start=$2 end=$3 funcs overrun
 	echo 0 >$TRACE/tracing_on
@@ -199,7 +201,7 @@ trace_count() {
 			}
 			next
 		}
-		if (cur == "" || !(name in map) || substr(flags, 3, 1) !~ /[hH]/)
+		if (cur == "" || !(name in map) || flags !~ /[hH]/)
 			next
 		if (cause == "" || cause == "irq_work")
 			cause = map[name]

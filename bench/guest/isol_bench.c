@@ -351,10 +351,17 @@ static void quiet_child(struct quiet_child *c, const struct quiet_cfg *cfg)
 	_exit(0);
 }
 
-/* Break records of the monitor stream: time, CPU and cause only. */
+/*
+ * Break records of the monitor stream: time, CPU, cause, and the module's
+ * own naming of the entry (description, function), which the report puts
+ * beside the trace's: an IPI whose function the trace does not list is
+ * named here.
+ */
 struct brk {
 	uint64_t time_ns;
 	uint32_t cpu, cause;
+	char desc[ISOL_DESC_LEN];
+	char func[ISOL_SYM_LEN];
 };
 
 struct brk_list {
@@ -366,6 +373,7 @@ struct brk_list {
 static void monitor_drain(int mon, struct brk_list *l)
 {
 	static struct isol_record recs[32];
+	struct brk *b;
 	int n, i;
 
 	if (mon < 0)
@@ -381,9 +389,15 @@ static void monitor_drain(int mon, struct brk_list *l)
 				l->v = realloc(l->v, l->cap * sizeof(*l->v));
 				CHECK(l->v, "out of memory");
 			}
-			l->v[l->n++] = (struct brk){ recs[i].brk.time_ns,
-						     recs[i].brk.cpu,
-						     recs[i].brk.cause };
+			b = &l->v[l->n++];
+			b->time_ns = recs[i].brk.time_ns;
+			b->cpu = recs[i].brk.cpu;
+			b->cause = recs[i].brk.cause;
+			/* The module terminates both strings; this keeps it so. */
+			snprintf(b->desc, sizeof(b->desc), "%.*s",
+				 (int)sizeof(b->desc) - 1, recs[i].brk.desc);
+			snprintf(b->func, sizeof(b->func), "%.*s",
+				 (int)sizeof(b->func) - 1, recs[i].func);
 		}
 	}
 }
@@ -398,6 +412,15 @@ static bool gap_has_break(const struct gap *g, int cpu, const struct brk_list *l
 		    l->v[i].time_ns <= g->start_ns + g->len_ns)
 			return true;
 	return false;
+}
+
+/* Enough to name every entry of a quiet (b) run and a burst or two. */
+#define MAX_WINDOW_RECORDS	64
+
+static bool brk_in_window(const struct brk *b, const struct quiet_child *c)
+{
+	return (int)b->cpu == c->cpu && b->time_ns >= c->t_start &&
+	       b->time_ns <= c->t_end;
 }
 
 static void quiet_report_cpu(const struct quiet_child *c,
@@ -447,9 +470,7 @@ static void quiet_report_cpu(const struct quiet_child *c,
 	j_close(']');
 	if (cfg->log) {
 		for (i = 0; i < brks->n; i++) {
-			if ((int)brks->v[i].cpu != c->cpu ||
-			    brks->v[i].time_ns < c->t_start ||
-			    brks->v[i].time_ns > c->t_end)
+			if (!brk_in_window(&brks->v[i], c))
 				continue;
 			in_window++;
 			if (brks->v[i].cause < ISOL_NR_CAUSES)
@@ -465,6 +486,19 @@ static void quiet_report_cpu(const struct quiet_child *c,
 			if (by_cause[k])
 				j_u64(isol_cause_name(k), by_cause[k]);
 		j_close('}');
+		j_open("records", '[');
+		for (i = 0, k = 0; i < brks->n && k < MAX_WINDOW_RECORDS; i++) {
+			if (!brk_in_window(&brks->v[i], c))
+				continue;
+			j_open(NULL, '{');
+			j_u64("at_ms", (brks->v[i].time_ns - c->t_start) / 1000000);
+			j_str("cause", isol_cause_name(brks->v[i].cause));
+			j_str("func", brks->v[i].func);
+			j_str("desc", brks->v[i].desc);
+			j_close('}');
+			k++;
+		}
+		j_close(']');
 		j_u64("gaps_with_break", matched);
 		j_u64("gaps_unmatched", c->nr_stored - matched);
 		j_u64("gaps_not_stored", c->nr_gaps - c->nr_stored);
