@@ -61,6 +61,8 @@ module_off() {
 	fi
 }
 
+SETTLE_S=3
+
 LOAD_PID=
 load_start() {
 	# Its module cycles must happen: isol_load only counts the ones that do.
@@ -246,6 +248,12 @@ quiet() {
 		echo 0 >/proc/sys/vm/compact_unevictable_allowed
 		[ -n "$MCE_DEFAULT" ] && echo 0 >$MCE_INTERVAL
 	fi
+	# Loading task_isolation here, between the runs, is the bench's own
+	# doing: a server loads it once, at boot. The kernel frees a module's
+	# init sections from a worker after an RCU grace period, and that
+	# vfree flushes every CPU's TLB (6.1: up to 1.2 s into the next loop,
+	# in (a) after an unload too). Let it pass before the loop starts.
+	sleep "$SETTLE_S"
 	echo "=== bench $name: $mode on $cpus"
 	case $cpus in *,*) ;; *) trace_start "$cpus" ;; esac
 	out=$(isol_bench quiet --cpus "$cpus" --mode "$mode" \
