@@ -16,7 +16,8 @@ open(sys.argv[2] + "/funcs", "w").write(s[k:s.index('"', k)].replace("\n", " "))
 PY
 # A CPU 2 trace in the format of 6.x's tracefs: one entry of each kind,
 # plus lines that must not count (outside the window, a kworker flushing
-# for itself, a soft hrtimer after a tick).
+# for itself, a soft hrtimer after a tick). The entry at 106 s has 6.1-rt's
+# flags, with a lazy-preemption column before the hard-IRQ one.
 cat >"$tmp/trace" <<'TRACE'
 # tracer: function
       isol_bench-99      [002] d.h1.    99.000000: call_function_entry: vector=252
@@ -36,6 +37,9 @@ cat >"$tmp/trace" <<'TRACE'
       isol_bench-99      [002] d.h1.   104.000001: irq_work_single <-irq_work_run_list
       my (odd) app-77    [002] d.h1.   105.000000: call_function_entry: vector=252
       my (odd) app-77    [002] d.h1.   105.000001: flush_tlb_func <-__flush_smp_call_function_queue
+      isol_bench-99      [002] d..h1..   106.000000: call_function_entry: vector=252
+      isol_bench-99      [002] d..h1..   106.000001: do_flush_tlb_all <-__flush_smp_call_function_queue
+     kworker/2:1-50      [002] ...s1..   106.100000: do_flush_tlb_all <-on_each_cpu_cond_mask
       isol_bench-99      [002] d.h1.   111.000000: local_timer_entry: vector=236
 TRACE
 busybox awk -v start=99500000000 -v end=110000000000 -v funcs="$(cat "$tmp/funcs")" \
@@ -44,9 +48,10 @@ python3 - "$tmp/out.json" <<'PY'
 import json, sys
 got = json.load(open(sys.argv[1]))
 want = {"tick": 1, "nohz_kick": 1, "timer": 1, "kernel_range_flush": 1,
-        "reschedule": 1, "irq_work_self": 1, "user_tlb_flush": 1}
+        "reschedule": 1, "irq_work_self": 1, "user_tlb_flush": 1,
+        "tlb_flush_all": 1}
 assert got["by_cause"] == want, got["by_cause"]
-assert got["entries"] == 7 and got["overrun"] == 2, got
+assert got["entries"] == 8 and got["overrun"] == 2, got
 assert got["work"] == {"vmstat_update": 1}, got["work"]
 assert got["at_ms"]["tick"] == [500] and got["at_ms"]["user_tlb_flush"] == [5500], got["at_ms"]
 PY
