@@ -248,11 +248,12 @@ quiet() {
 		echo 0 >/proc/sys/vm/compact_unevictable_allowed
 		[ -n "$MCE_DEFAULT" ] && echo 0 >$MCE_INTERVAL
 	fi
-	# Loading task_isolation here, between the runs, is the bench's own
-	# doing: a server loads it once, at boot. The kernel frees a module's
-	# init sections from a worker after an RCU grace period, and that
-	# vfree flushes every CPU's TLB (6.1: up to 1.2 s into the next loop,
-	# in (a) after an unload too). Let it pass before the loop starts.
+	# Loading and unloading task_isolation between the runs is the
+	# bench's own doing: a server loads it once, at boot. The kernel frees
+	# a loaded module's init sections from a worker after an RCU grace
+	# period, and that vfree flushes every CPU's TLB (0.3-0.8 s after the
+	# load generator's loads, by the module's records). Let it pass
+	# before the loop starts.
 	sleep "$SETTLE_S"
 	echo "=== bench $name: $mode on $cpus"
 	case $cpus in *,*) ;; *) trace_start "$cpus" ;; esac
